@@ -1,0 +1,169 @@
+"""``build``: load → parse → check → render → write, as a short list of steps.
+
+Each step returns values and diagnostics; nothing is written unless the whole
+build succeeded (``--strict``: without warnings either), so a failed build
+leaves the previous site untouched.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Mapping
+
+from .checks import check_site
+from .config import parse_config
+from .diagnostics import Diagnostic, DiagnosticError, error, has_errors, sorted_unique, warning
+from .glossary import parse_glossary
+from .highlight import stylesheet as pygments_css
+from .loader import CONTENT_DIR, SiteSources, load_site
+from .mathrender import MathCache, MathRenderer, create_engine
+from .model import Document, Glossary, SiteConfig
+from .parse import parse_document
+from .render import SiteRenderer, robots_txt
+from .site import Site, assemble
+from .urls import output_file
+from .writer import WriteError, refuse_reason, write_site
+
+CACHE_DIR = ".daeyeok-cache"
+THEME_STYLESHEETS = ["assets/daeyeok.css", "assets/pygments.css"]
+THEME_SCRIPTS = ["assets/daeyeok.js"]
+
+
+@dataclass
+class BuildResult:
+    diagnostics: list[Diagnostic]
+    out: Path | None = None
+    files: dict[str, bytes] = field(default_factory=dict)
+    copies: dict[str, Path] = field(default_factory=dict)
+    written: bool = False
+    stats: dict[str, int] = field(default_factory=dict)
+
+    def ok(self, strict: bool = False) -> bool:
+        return not has_errors(self.diagnostics, strict)
+
+
+@dataclass
+class Prepared:
+    """Everything before rendering; the checker and the preview server reuse it."""
+
+    sources: SiteSources
+    config: SiteConfig
+    site: Site
+    diagnostics: list[Diagnostic]
+
+
+def load_config(sources: SiteSources, base_url: str | None) -> tuple[SiteConfig | None, list[Diagnostic]]:
+    if sources.config is None:
+        return None, []
+    config, diags = parse_config(sources.config.path, sources.config.text)
+    if config is not None and base_url is not None:
+        from .config import base_url_problem, normalise_base_url
+
+        problem = base_url_problem(base_url)
+        if problem:
+            return None, [error("--base-url", 0, 0, "usage", problem)]
+        config = config.with_base_url(normalise_base_url(base_url))
+    return config, diags
+
+
+def parse_pages(sources: SiteSources, config: SiteConfig) -> tuple[dict[tuple[str, str], Document], list[Diagnostic]]:
+    docs: dict[tuple[str, str], Document] = {}
+    diags: list[Diagnostic] = []
+    for lang, files in sorted(sources.pages.items()):
+        if lang not in config.languages:
+            diags.append(warning(sources.root / CONTENT_DIR / lang, 0, 0, "language", f"content/{lang}/ is not one of the site's languages ({', '.join(config.languages)}); ignored"))
+            continue
+        for source in files:
+            doc, found = parse_document(source, lang)
+            diags.extend(found)
+            if doc is not None:
+                docs[(lang, doc.key)] = doc
+    return docs, diags
+
+
+def load_glossary(sources: SiteSources) -> tuple[Glossary | None, list[Diagnostic]]:
+    if sources.glossary is None:
+        return None, []
+    return parse_glossary(sources.glossary.path, sources.glossary.text)
+
+
+def prepare(root: Path, base_url: str | None = None) -> Prepared:
+    """Load, parse and check; raises :class:`DiagnosticError` when there is nothing to build."""
+    sources = load_site(root)
+    diags = list(sources.diagnostics)
+    config, found = load_config(sources, base_url)
+    diags += found
+    if config is None:
+        raise DiagnosticError(diags)
+    docs, found = parse_pages(sources, config)
+    diags += found
+    glossary, found = load_glossary(sources)
+    diags += found
+    static_paths = frozenset(sources.static) | frozenset(THEME_STYLESHEETS) | {"sitemap.xml", "404.html", "robots.txt", "index.html"}
+    site = assemble(config, docs, glossary, static_paths)
+    diags += check_site(site)
+    return Prepared(sources, config, site, diags)
+
+
+def render_site(prepared: Prepared, math: MathRenderer) -> tuple[dict[str, bytes], dict[str, Path], list[Diagnostic]]:
+    site, sources = prepared.site, prepared.sources
+    renderer = SiteRenderer(site, sources.templates, math, THEME_STYLESHEETS[:1] + math.engine.stylesheets() + THEME_STYLESHEETS[1:], THEME_SCRIPTS)
+    files: dict[str, bytes] = {}
+    diags: list[Diagnostic] = []
+    for page in site.pages():
+        out, data, found = renderer.render_page(page)
+        diags += found
+        if data is not None:
+            files[out] = data
+        for alias in page.doc.front.extra.get("aliases", ()) if not page.is_fallback else ():
+            files.setdefault(output_file(alias.strip("/") + "/"), renderer.render_redirect(site.url(page.lang, page.key)))
+    for name, render in (("index.html", renderer.render_landing), ("404.html", renderer.render_404)):
+        data, diag = render()
+        if diag:
+            diags.append(diag)
+        elif data is not None:
+            files[name] = data
+    files["sitemap.xml"] = renderer.sitemap()
+    files["robots.txt"] = robots_txt(site)
+    files["assets/pygments.css"] = pygments_css().encode("utf-8")
+    copies: dict[str, Path] = {rel: s.path for rel, s in sources.static.items()}
+    copies.update(math.engine.asset_files())
+    return files, copies, diags
+
+
+def build(root: Path, out: Path | None = None, *, base_url: str | None = None, strict: bool = False, write: bool = True, use_cache: bool = True) -> BuildResult:
+    root = root.absolute()
+    out = (out or root / "_site").absolute()
+    reason = refuse_reason(out, root, root / CONTENT_DIR)
+    if reason:
+        return BuildResult([error(str(out), 0, 0, "output", reason)])
+    try:
+        prepared = prepare(root, base_url)
+    except DiagnosticError as exc:
+        return BuildResult(sorted_unique(exc.diagnostics))
+    diags = list(prepared.diagnostics)
+    engine, fallback_warning = create_engine(prepared.config.math)
+    if fallback_warning:
+        diags.append(warning(prepared.config.path, 0, 0, "math", fallback_warning))
+    cache = MathCache(root / CACHE_DIR / "math.sqlite" if use_cache else None)
+    math = MathRenderer(engine, cache)
+    try:
+        files, copies, found = render_site(prepared, math)
+    finally:
+        cache.close()
+    diags = sorted_unique(diags + found)
+    result = BuildResult(diags, out, files, copies, stats={"pages": len(prepared.site.pages()), "formulas_rendered": math.rendered, "formulas_cached": math.cached})
+    if not write or not result.ok(strict):
+        return result
+    try:
+        write_site(out, files, copies)
+    except WriteError as exc:
+        result.diagnostics.append(error(str(out), 0, 0, "output", str(exc)))
+        return result
+    result.written = True
+    return result
+
+
+def merged(files: Mapping[str, bytes], copies: Mapping[str, Path]) -> list[str]:
+    return sorted(set(files) | set(copies))

@@ -1,0 +1,92 @@
+"""Site-wide checks that need every page parsed: navigation, URLs, links, anchors, images.
+
+Broken links, anchors and images are warnings (``--strict`` makes them fail)
+at the line and column where the author wrote them.  Each document is checked
+once, in its own language; its fallback copies link the same targets.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+from .diagnostics import Diagnostic, error, warning
+from .links import file_for, resolve
+from .model import Document
+from .site import Site
+from .urls import page_path
+
+
+def check_nav(site: Site) -> list[Diagnostic]:
+    diags = []
+    for section in site.config.nav:
+        for key, (line, col) in zip(section.pages, section.positions):
+            if not site.has_key(key):
+                diags.append(error(site.config.path, line, col, "nav", f"navigation lists '{key}', but there is no content/<lang>/{key}.md"))
+    return diags
+
+
+def check_urls(site: Site) -> list[Diagnostic]:
+    """Two sources that would publish at one URL (``a.md`` and ``a/index.md``)."""
+    diags = []
+    by_url: dict[str, list[Document]] = defaultdict(list)
+    for (lang, _key), doc in sorted(site.docs.items()):
+        by_url[page_path(lang, doc.key)].append(doc)
+    for url, docs in sorted(by_url.items()):
+        if len(docs) > 1:
+            first = docs[0].source.path
+            for doc in docs[1:]:
+                diags.append(error(doc.source.path, 1, 1, "url", f"publishes at /{url}, the same URL as {first.name}; rename one of them"))
+    return diags
+
+
+def _page_for_site_path(site: Site, site_path: str) -> Document | None:
+    path = site_path.strip("/")
+    for lang in site.config.languages:
+        if path == lang or path.startswith(lang + "/"):
+            rest = path[len(lang) :].strip("/")
+            for key in (rest or "index", f"{rest}/index" if rest else "index"):
+                page = site.page(lang, key)
+                if page is not None:
+                    return page.doc
+    return None
+
+
+def check_links(site: Site) -> list[Diagnostic]:
+    diags: list[Diagnostic] = []
+    base = site.config.base_url
+    for (lang, key), doc in sorted(site.docs.items()):
+        here = page_path(lang, key)
+        for ref in doc.references:
+            target = resolve(ref.target, doc_key=key, lang=lang, base_url=base, page_site_path=here)
+            what = "image" if ref.kind == "image" else "link"
+            path = doc.source.path
+            if target.kind == "external":
+                if ref.target.strip().lower().startswith("javascript:"):
+                    diags.append(warning(path, ref.line, ref.col, what, "javascript: URL in a link"))
+                continue
+            if target.kind == "fragment":
+                if target.fragment and target.fragment not in doc.anchors:
+                    diags.append(warning(path, ref.line, ref.col, "anchor", f"no heading or element with id '{target.fragment}' on this page"))
+                continue
+            if target.kind == "page":
+                page = site.page(lang, target.key)
+                if page is None:
+                    diags.append(warning(path, ref.line, ref.col, what, f"link to a missing page: {ref.target} (no {target.key}.md in content/)"))
+                elif target.fragment and target.fragment not in page.doc.anchors:
+                    diags.append(warning(path, ref.line, ref.col, "anchor", f"{target.key}.md has no heading or element with id '{target.fragment}'"))
+                continue
+            # a site path: a static file, an asset, or a page URL
+            if target.site_path.strip("/") and file_for(target.site_path) in site.static_paths or target.site_path in site.static_paths:
+                continue
+            target_doc = _page_for_site_path(site, target.site_path)
+            if target_doc is not None or target.site_path.strip("/") in ("", "."):
+                if target_doc is not None and target.fragment and target.fragment not in target_doc.anchors:
+                    diags.append(warning(path, ref.line, ref.col, "anchor", f"the page at {ref.target.partition('#')[0]} has no id '{target.fragment}'"))
+                continue
+            noun = "image" if ref.kind == "image" else "linked file"
+            diags.append(warning(path, ref.line, ref.col, what, f"{noun} not found: {ref.target}"))
+    return diags
+
+
+def check_site(site: Site) -> list[Diagnostic]:
+    return check_nav(site) + check_urls(site) + check_links(site)

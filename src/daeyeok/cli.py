@@ -1,0 +1,46 @@
+"""The ``daeyeok`` command line: one module per verb under :mod:`daeyeok.commands`.
+
+Exit codes: 0 clean, 1 errors (or warnings with ``--strict``), 2 usage
+errors.  Verb modules are imported only when chosen, so ``--help`` is fast.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import sys
+from typing import Sequence
+
+from . import __version__
+
+VERBS = {
+    "build": "build the site into _site/",
+}
+
+
+def make_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="daeyeok",
+        description="daeyeok (대역): build a Korean/English bilingual course-notes site.",
+    )
+    parser.add_argument("--version", action="version", version=f"daeyeok {__version__}")
+    sub = parser.add_subparsers(dest="verb", metavar="COMMAND")
+    for verb, help_text in VERBS.items():
+        module = importlib.import_module(f".commands.{verb}", __package__)
+        sp = sub.add_parser(verb, help=help_text, description=module.__doc__)
+        module.add_arguments(sp)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = make_parser()
+    args = parser.parse_args(argv)
+    if not args.verb:
+        parser.print_help()
+        return 2
+    module = importlib.import_module(f".commands.{args.verb}", __package__)
+    try:
+        return int(module.run(args))
+    except KeyboardInterrupt:
+        print("interrupted", file=sys.stderr)
+        return 130

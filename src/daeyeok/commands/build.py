@@ -1,0 +1,40 @@
+"""Build the site: load → parse → check → render → write into the output directory.
+
+Nothing is written unless the build succeeds (with --strict, also without
+warnings); the previous output then stays as it was.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from pathlib import Path
+
+from .common import add_site_argument, exit_code, print_diagnostics
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    add_site_argument(parser)
+    parser.add_argument("--out", type=Path, default=None, metavar="DIR", help="output directory (default: DIR/_site)")
+    parser.add_argument("--strict", action="store_true", help="treat warnings as errors")
+    parser.add_argument("--base-url", default=None, metavar="/PREFIX/", help="serve the site under this path (overrides site.yml base_url)")
+    parser.add_argument("--no-cache", action="store_true", help="do not read or write the formula cache")
+    parser.add_argument("--quiet", "-q", action="store_true", help="print only diagnostics")
+
+
+def run(args: argparse.Namespace) -> int:
+    from ..build import build
+
+    started = time.perf_counter()
+    result = build(args.site, args.out, base_url=args.base_url, strict=args.strict, use_cache=not args.no_cache)
+    print_diagnostics(result.diagnostics)
+    code = exit_code(result.diagnostics, args.strict)
+    if not args.quiet:
+        if result.written:
+            elapsed = time.perf_counter() - started
+            s = result.stats
+            print(f"built {s['pages']} pages into {result.out} in {elapsed:.2f} s ({s['formulas_rendered']} formulas rendered, {s['formulas_cached']} from cache)", file=sys.stderr)
+        else:
+            print("build failed; nothing was written" + (" (--strict: warnings count as errors)" if args.strict and code else ""), file=sys.stderr)
+    return code

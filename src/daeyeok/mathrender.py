@@ -1,0 +1,257 @@
+"""Math typesetting at build time: KaTeX in-process, latex2mathml as the fallback.
+
+KaTeX (the npm package, vendored by ``make setup``) runs inside V8 through
+PyPI ``mini-racer``: no node process, no CDN, no client-side script.  The
+measurements in shared/notes/math-engines.md chose it; latex2mathml is pure
+Python and is used, with one warning, when the KaTeX assets are missing.
+Results are cached on disk by (engine, version, mode, TeX).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import sqlite3
+import threading
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Protocol
+
+VENDOR_DIR = Path(__file__).parent / "_vendor" / "katex"
+RENDER_TIMEOUT_S = 5.0
+
+_KATEX_WRAPPER = """
+function daeyeokRender(tex, display) {
+  var warnings = [];
+  try {
+    var html = katex.renderToString(tex, {
+      displayMode: display, output: "htmlAndMathml", throwOnError: true, trust: false,
+      strict: function (code, message) { warnings.push(message); return "ignore"; }
+    });
+    return JSON.stringify({html: html, warnings: warnings});
+  } catch (e) {
+    return JSON.stringify({error: String((e && e.message) || e)});
+  }
+}
+"""
+
+
+@dataclass(frozen=True)
+class MathResult:
+    html: str
+    error: str | None = None
+    warnings: tuple[str, ...] = ()
+
+
+class MathEngine(Protocol):
+    name: str
+    version: str
+
+    def render(self, tex: str, display: bool) -> MathResult: ...
+
+    def asset_files(self) -> dict[str, Path]:
+        """Files to copy into the site, by output path."""
+        ...
+
+    def stylesheets(self) -> list[str]:
+        """Output paths of the CSS the pages must link."""
+        ...
+
+
+def katex_dir() -> Path:
+    return Path(os.environ.get("DAEYEOK_KATEX_DIR") or VENDOR_DIR)
+
+
+def katex_available() -> bool:
+    return (katex_dir() / "katex.min.js").is_file()
+
+
+class KatexEngine:
+    name = "katex"
+
+    def __init__(self, assets: Path | None = None):
+        from py_mini_racer import MiniRacer
+
+        self.assets = assets or katex_dir()
+        self.version = (self.assets / "VERSION").read_text(encoding="utf-8").strip()
+        self._ctx = MiniRacer()
+        self._ctx.eval((self.assets / "katex.min.js").read_text(encoding="utf-8"))
+        self._ctx.eval(_KATEX_WRAPPER)
+        self._lock = threading.Lock()  # a V8 context must not be entered from two threads
+
+    def render(self, tex: str, display: bool) -> MathResult:
+        from py_mini_racer import JSTimeoutException
+
+        try:
+            with self._lock:
+                raw = self._ctx.call("daeyeokRender", tex, display, timeout_sec=RENDER_TIMEOUT_S)
+        except JSTimeoutException:
+            return MathResult("", f"KaTeX took longer than {RENDER_TIMEOUT_S:g} s on this formula")
+        data = json.loads(str(raw))
+        if "error" in data:
+            return MathResult("", str(data["error"]))
+        return MathResult(str(data["html"]), None, tuple(data.get("warnings", ())))
+
+    def asset_files(self) -> dict[str, Path]:
+        files = {"assets/katex/katex.min.css": self.assets / "katex.min.css"}
+        for font in sorted((self.assets / "fonts").glob("*.woff2")):
+            files[f"assets/katex/fonts/{font.name}"] = font
+        return files
+
+    def stylesheets(self) -> list[str]:
+        return ["assets/katex/katex.min.css"]
+
+
+class MathMLEngine:
+    """latex2mathml: pure Python, never raises, visibly weaker layout (see the notes)."""
+
+    name = "mathml"
+
+    def __init__(self) -> None:
+        import latex2mathml
+
+        self.version = getattr(latex2mathml, "__version__", "3")
+
+    def render(self, tex: str, display: bool) -> MathResult:
+        from latex2mathml.converter import convert
+
+        try:
+            return MathResult(convert(tex, display="block" if display else "inline"))
+        except Exception as exc:  # latex2mathml raises assorted internal errors on bad TeX
+            return MathResult("", f"{type(exc).__name__}: {exc}")
+
+    def asset_files(self) -> dict[str, Path]:
+        return {}
+
+    def stylesheets(self) -> list[str]:
+        return []
+
+
+def prepare_tex(tex: str, display: bool) -> str:
+    """Make TeX KaTeX typesets as authors mean it.
+
+    A display formula with a top-level ``\\\\`` is a multi-line formula; LaTeX
+    would reject it and KaTeX overlaps its lines, so it is wrapped in
+    ``gathered`` (measured in shared/notes/math-engines.md).
+    """
+    tex = tex.strip()
+    if display and _has_top_level_newline(tex):
+        return "\\begin{gathered}" + tex + "\\end{gathered}"
+    return tex
+
+
+def _has_top_level_newline(tex: str) -> bool:
+    depth = 0
+    i = 0
+    while i < len(tex):
+        if tex.startswith("\\begin{", i):
+            depth += 1
+            i += 7
+        elif tex.startswith("\\end{", i):
+            depth -= 1
+            i += 5
+        elif tex.startswith("\\\\", i):
+            if depth <= 0:
+                return True
+            i += 2
+        elif tex[i] == "\\":
+            i += 2
+        else:
+            i += 1
+    return False
+
+
+class MathCache:
+    """(engine, version, mode, TeX) → rendered HTML, in one SQLite file.
+
+    Only successful renderings are stored, so a fixed formula is re-checked.
+    A cache that cannot be opened (read-only site, corrupt file) is skipped.
+    """
+
+    def __init__(self, path: Path | None):
+        self._db: sqlite3.Connection | None = None
+        self._lock = threading.Lock()
+        if path is None:
+            return
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            self._db = sqlite3.connect(str(path), check_same_thread=False, isolation_level=None)
+            self._db.execute("PRAGMA journal_mode=WAL")
+            self._db.execute("CREATE TABLE IF NOT EXISTS math (key TEXT PRIMARY KEY, html TEXT NOT NULL, warnings TEXT NOT NULL)")
+            self._db.execute("BEGIN")
+        except (OSError, sqlite3.Error):
+            self._db = None
+
+    @staticmethod
+    def key(engine: MathEngine, tex: str, display: bool) -> str:
+        raw = "\0".join((engine.name, engine.version, "display" if display else "inline", tex))
+        return hashlib.sha256(raw.encode("utf-8")).hexdigest()
+
+    def get(self, key: str) -> MathResult | None:
+        if self._db is None:
+            return None
+        with self._lock:
+            try:
+                row = self._db.execute("SELECT html, warnings FROM math WHERE key = ?", (key,)).fetchone()
+            except sqlite3.Error:
+                return None
+        return MathResult(row[0], None, tuple(json.loads(row[1]))) if row else None
+
+    def put(self, key: str, result: MathResult) -> None:
+        if self._db is None or result.error:
+            return
+        with self._lock:
+            try:
+                self._db.execute("INSERT OR REPLACE INTO math VALUES (?, ?, ?)", (key, result.html, json.dumps(list(result.warnings))))
+            except sqlite3.Error:
+                pass  # a cache write is an optimisation; the build result does not depend on it
+
+    def close(self) -> None:
+        if self._db is not None:
+            with self._lock:
+                try:
+                    self._db.execute("COMMIT")
+                    self._db.close()
+                except sqlite3.Error:
+                    pass
+                self._db = None
+
+
+class MathRenderer:
+    """An engine behind a cache and an in-memory memo; what the HTML renderer calls."""
+
+    def __init__(self, engine: MathEngine, cache: MathCache):
+        self.engine = engine
+        self.cache = cache
+        self._memo: dict[tuple[str, bool], MathResult] = {}
+        self.rendered = 0
+        self.cached = 0
+
+    def render(self, tex: str, display: bool) -> MathResult:
+        prepared = prepare_tex(tex, display)
+        memo_key = (prepared, display)
+        if (hit := self._memo.get(memo_key)) is not None:
+            return hit
+        key = MathCache.key(self.engine, prepared, display)
+        result = self.cache.get(key)
+        if result is None:
+            result = self.engine.render(prepared, display)
+            self.rendered += 1
+            self.cache.put(key, result)
+        else:
+            self.cached += 1
+        self._memo[memo_key] = result
+        return result
+
+
+def create_engine(preferred: str) -> tuple[MathEngine, str | None]:
+    """The engine to use and, when falling back, a warning saying why."""
+    if preferred == "katex":
+        if katex_available():
+            try:
+                return KatexEngine(), None
+            except ImportError:
+                return MathMLEngine(), "mini-racer is not installed; math falls back to MathML (latex2mathml)"
+        return MathMLEngine(), f"KaTeX assets not found in {katex_dir()} (run `make setup`); math falls back to MathML (latex2mathml)"
+    return MathMLEngine(), None

@@ -1,0 +1,293 @@
+"""Pages → HTML files: Markdown bodies through :mod:`htmlrender`, then Jinja templates.
+
+Templates run with ``StrictUndefined`` and autoescape; a template error is a
+diagnostic at the template's ``file:line``, never a traceback.  Everything is
+rendered into memory (path → bytes); only :mod:`daeyeok.writer` touches the
+output directory.
+"""
+
+from __future__ import annotations
+
+import traceback
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Callable, Mapping
+from xml.sax.saxutils import escape as xml_escape
+
+import jinja2
+from markupsafe import Markup
+
+from . import i18n
+from .diagnostics import Diagnostic, display_path, error
+from .htmlrender import RenderContext, RenderedBody, render_body
+from .links import resolve
+from .loader import TextFile
+from .markdown import parser
+from .mathrender import MathRenderer
+from .model import LANGUAGE_NAMES, Page
+from .site import Site
+from .urls import absolute, href, output_file, page_path
+
+
+class _SourcesLoader(jinja2.BaseLoader):
+    """Templates from the loader's already-read files; filenames stay real paths for error lines."""
+
+    def __init__(self, templates: Mapping[str, TextFile]):
+        self.templates = templates
+
+    def get_source(self, environment: jinja2.Environment, template: str) -> tuple[str, str | None, Callable[[], bool] | None]:
+        tf = self.templates.get(template)
+        if tf is None:
+            raise jinja2.TemplateNotFound(template)
+        return tf.text, display_path(tf.path), lambda: True
+
+    def list_templates(self) -> list[str]:
+        return sorted(self.templates)
+
+
+def make_environment(templates: Mapping[str, TextFile]) -> jinja2.Environment:
+    env = jinja2.Environment(
+        loader=_SourcesLoader(templates),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+        keep_trailing_newline=True,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    return env
+
+
+def template_diagnostic(exc: Exception, templates: Mapping[str, TextFile], what: str) -> Diagnostic:
+    """Where in which template an exception happened, as a diagnostic."""
+    if isinstance(exc, jinja2.TemplateSyntaxError):
+        path = exc.filename or (display_path(templates[exc.name].path) if exc.name in templates else exc.name or "templates")
+        return error(path, exc.lineno or 0, 1, "template", f"{exc.message} (while rendering {what})")
+    if isinstance(exc, jinja2.TemplateNotFound):
+        return error("templates", 0, 0, "template", f"template not found: {exc.name} (while rendering {what})")
+    known = {display_path(tf.path) for tf in templates.values()}
+    frames = [f for f in traceback.extract_tb(exc.__traceback__) if f.filename in known]
+    if frames:
+        frame = frames[-1]
+        return error(frame.filename, frame.lineno or 0, 1, "template", f"{exc} (while rendering {what})")
+    return error("templates", 0, 0, "template", f"{type(exc).__name__}: {exc} (while rendering {what})")
+
+
+@dataclass
+class RenderOutput:
+    files: dict[str, bytes] = field(default_factory=dict)
+    diagnostics: list[Diagnostic] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class NavItem:
+    title: str
+    url: str
+    current: bool
+    translated: bool
+
+
+@dataclass(frozen=True)
+class NavGroup:
+    title: str
+    items: tuple[NavItem, ...]
+
+
+class SiteRenderer:
+    """Renders pages of one :class:`Site`; the preview server keeps one and re-renders pages."""
+
+    def __init__(self, site: Site, templates: Mapping[str, TextFile], math: MathRenderer, stylesheets: list[str], scripts: list[str]):
+        self.site = site
+        self.templates = templates
+        self.math = math
+        self.env = make_environment(templates)
+        self.stylesheets = stylesheets
+        self.scripts = scripts
+        self._bodies: dict[tuple[str, str, str], RenderedBody] = {}
+
+    # -- pieces of the page context -------------------------------------------------
+    def body(self, page: Page) -> RenderedBody:
+        key = (page.lang, page.key, page.doc.lang)
+        cached = self._bodies.get(key)
+        if cached is not None:
+            return cached
+        cfg = self.site.config
+        here = page_path(page.lang, page.key)
+        ctx = RenderContext(
+            path=page.doc.source.path,
+            math=self.math,
+            resolve=lambda target: resolve(target, doc_key=page.key, lang=page.lang, base_url=cfg.base_url, page_site_path=here),
+            raw_html=cfg.raw_html,
+        )
+        body = render_body(parser(), page.doc.tokens, ctx)
+        self._bodies[key] = body
+        return body
+
+    def nav(self, lang: str, current: str) -> list[NavGroup]:
+        groups = []
+        for section in self.site.config.nav:
+            items = []
+            for key in section.pages:
+                page = self.site.page(lang, key)
+                if page is None:
+                    continue
+                items.append(NavItem(page.doc.front.title, self.site.url(lang, key), key == current, not page.is_fallback))
+            groups.append(NavGroup(section.title.get(lang, ""), tuple(items)))
+        return groups
+
+    def neighbours(self, lang: str, key: str) -> tuple[dict[str, str] | None, dict[str, str] | None]:
+        order = self.site.nav_keys
+        if key not in order:
+            return None, None
+        i = order.index(key)
+
+        def link(k: str) -> dict[str, str]:
+            return {"title": self.site.title(lang, k), "url": self.site.url(lang, k)}
+
+        return (link(order[i - 1]) if i > 0 else None, link(order[i + 1]) if i + 1 < len(order) else None)
+
+    def common(self, lang: str) -> dict[str, Any]:
+        cfg = self.site.config
+        return {
+            "site": {
+                "title": cfg.title[lang],
+                "description": cfg.description.get(lang, ""),
+                "base_url": cfg.base_url,
+                "home_url": self.site.url(lang, "index"),
+                "root_url": href(cfg.base_url, ""),
+                "languages": cfg.languages,
+                "default_language": cfg.default_language,
+                "repository": cfg.repository,
+            },
+            "t": i18n.strings(lang),
+            "stylesheets": [href(cfg.base_url, s) for s in self.stylesheets],
+            "scripts": [href(cfg.base_url, s) for s in self.scripts],
+            "language_names": LANGUAGE_NAMES,
+        }
+
+    def alternates(self, key: str) -> list[dict[str, str]]:
+        cfg = self.site.config
+        alts = [{"hreflang": lang, "href": absolute(cfg.url, cfg.base_url, page_path(lang, key))} for lang in cfg.languages]
+        alts.append({"hreflang": "x-default", "href": absolute(cfg.url, cfg.base_url, page_path(cfg.default_language, key))})
+        return alts
+
+    def page_context(self, page: Page) -> dict[str, Any]:
+        cfg = self.site.config
+        body = self.body(page)
+        prev, nxt = self.neighbours(page.lang, page.key)
+        switch = [
+            {"lang": lang, "name": LANGUAGE_NAMES[lang], "url": self.site.url(lang, page.key), "label": i18n.strings(lang)["switch_to"]}
+            for lang in cfg.languages
+            if lang != page.lang
+        ]
+        edit_url = None
+        if cfg.repository:
+            edit_url = f"{cfg.repository.rstrip('/')}/edit/{cfg.edit_branch}/content/{page.doc.lang}/{page.doc.source.rel}"
+        ctx = self.common(page.lang)
+        ctx["page"] = {
+            "key": page.key,
+            "lang": page.lang,
+            "content_lang": page.content_lang,
+            "title": page.doc.front.title,
+            "description": page.doc.front.description,
+            "extra": page.doc.front.extra,
+            "body": Markup(body.html),
+            "toc": [{"level": e.level, "id": e.id, "html": Markup(e.html)} for e in body.toc],
+            "is_fallback": page.is_fallback,
+            "noindex": page.is_fallback,
+            "url": self.site.url(page.lang, page.key),
+            "canonical": absolute(cfg.url, cfg.base_url, page_path(page.lang, page.key)),
+            "alternates": self.alternates(page.key),
+            "switch": switch,
+            "original_url": self.site.url(page.doc.lang, page.key),
+            "prev": prev,
+            "next": nxt,
+            "edit_url": edit_url,
+        }
+        ctx["nav"] = self.nav(page.lang, page.key)
+        return ctx
+
+    # -- whole files ----------------------------------------------------------------
+    def render_template(self, name: str, context: dict[str, Any], what: str) -> tuple[bytes | None, Diagnostic | None]:
+        try:
+            html = self.env.get_template(name).render(context)
+        except Exception as exc:  # any Jinja or filter error is the template author's mistake
+            return None, template_diagnostic(exc, self.templates, what)
+        return html.encode("utf-8"), None
+
+    def render_page(self, page: Page) -> tuple[str, bytes | None, list[Diagnostic]]:
+        out = output_file(page_path(page.lang, page.key))
+        try:
+            context = self.page_context(page)
+        except Exception as exc:
+            return out, None, [template_diagnostic(exc, self.templates, f"page {page.doc.source.rel}")]
+        data, diag = self.render_template("page.html", context, f"{page.lang}/{page.doc.source.rel}")
+        body = self._bodies[(page.lang, page.key, page.doc.lang)]
+        diags = list(body.diagnostics)
+        if diag:
+            diags.append(diag)
+        return out, data, diags
+
+    def render_landing(self) -> tuple[bytes | None, Diagnostic | None]:
+        cfg = self.site.config
+        lang = cfg.default_language
+        ctx = self.common(lang)
+        home = self.site.page(lang, "index")
+        ctx["landing"] = {
+            "lang": lang,
+            "title": cfg.title[lang],
+            "description": cfg.description.get(lang, ""),
+            "intro": Markup(self.body(home).html) if home and not home.is_fallback else Markup(""),
+            "canonical": absolute(cfg.url, cfg.base_url, ""),
+            "alternates": [{"hreflang": a["hreflang"], "href": a["href"]} for a in self.alternates("index")[:-1]]
+            + [{"hreflang": "x-default", "href": absolute(cfg.url, cfg.base_url, "")}],
+            "languages": [
+                {"lang": other, "name": LANGUAGE_NAMES[other], "title": cfg.title[other], "url": self.site.url(other, "index"), "offer": i18n.strings(other)["landing_offer"]}
+                for other in cfg.languages
+            ],
+        }
+        ctx["nav"] = self.nav(lang, "")
+        return self.render_template("landing.html", ctx, "the landing page /")
+
+    def render_404(self) -> tuple[bytes | None, Diagnostic | None]:
+        cfg = self.site.config
+        ctx = self.common(cfg.default_language)
+        ctx["homes"] = [{"lang": lang, "url": self.site.url(lang, "index"), "t": i18n.strings(lang), "title": cfg.title[lang]} for lang in cfg.languages]
+        return self.render_template("404.html", ctx, "404.html")
+
+    def render_redirect(self, target_url: str) -> bytes:
+        t = xml_escape(target_url, {'"': "&quot;"})
+        return (
+            '<!doctype html>\n<html><head><meta charset="utf-8"><title>Redirecting…</title>'
+            f'<meta http-equiv="refresh" content="0; url={t}"><link rel="canonical" href="{t}">'
+            f'<meta name="robots" content="noindex"></head><body><a href="{t}">{t}</a></body></html>\n'
+        ).encode("utf-8")
+
+    def sitemap(self) -> bytes:
+        cfg = self.site.config
+        lines = [
+            '<?xml version="1.0" encoding="UTF-8"?>',
+            '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9" xmlns:xhtml="http://www.w3.org/1999/xhtml">',
+        ]
+        for page in self.site.pages():
+            if page.is_fallback:
+                continue  # noindex pages do not belong in a sitemap
+            lines.append("  <url>")
+            lines.append(f"    <loc>{xml_escape(absolute(cfg.url, cfg.base_url, page_path(page.lang, page.key)))}</loc>")
+            for alt in self.alternates(page.key):
+                lines.append(f'    <xhtml:link rel="alternate" hreflang="{alt["hreflang"]}" href="{xml_escape(alt["href"])}"/>')
+            lines.append("  </url>")
+        lines.append("</urlset>")
+        return ("\n".join(lines) + "\n").encode("utf-8")
+
+
+def static_site_path(rel: str) -> str:
+    return rel
+
+
+def robots_txt(site: Site) -> bytes:
+    cfg = site.config
+    return f"User-agent: *\nAllow: /\nSitemap: {absolute(cfg.url, cfg.base_url, 'sitemap.xml')}\n".encode()
+
+
+def theme_file(name: str) -> Path:
+    return Path(__file__).parent / "theme" / name
