@@ -7,9 +7,9 @@ leaves the previous site untouched.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Mapping
 
 from .checks import check_site
 from .config import parse_config
@@ -72,7 +72,15 @@ def parse_pages(sources: SiteSources, config: SiteConfig) -> tuple[dict[tuple[st
     diags: list[Diagnostic] = []
     for lang, files in sorted(sources.pages.items()):
         if lang not in config.languages:
-            diags.append(warning(sources.root / CONTENT_DIR / lang, 0, 0, "language", f"content/{lang}/ is not one of the site's languages ({', '.join(config.languages)}); ignored"))
+            diags.append(
+                warning(
+                    sources.root / CONTENT_DIR / lang,
+                    0,
+                    0,
+                    "language",
+                    f"content/{lang}/ is not one of the site's languages ({', '.join(config.languages)}); ignored",
+                )
+            )
             continue
         for source in files:
             doc, found = parse_document(source, lang)
@@ -153,7 +161,9 @@ def build(root: Path, out: Path | None = None, *, base_url: str | None = None, s
     finally:
         cache.close()
     diags = sorted_unique(diags + found)
-    result = BuildResult(diags, out, files, copies, stats={"pages": len(prepared.site.pages()), "formulas_rendered": math.rendered, "formulas_cached": math.cached})
+    result = BuildResult(
+        diags, out, files, copies, stats={"pages": len(prepared.site.pages()), "formulas_rendered": math.rendered, "formulas_cached": math.cached}
+    )
     if not write or not result.ok(strict):
         return result
     try:

@@ -19,7 +19,7 @@ from .urls import page_path
 def check_nav(site: Site) -> list[Diagnostic]:
     diags = []
     for section in site.config.nav:
-        for key, (line, col) in zip(section.pages, section.positions):
+        for key, (line, col) in zip(section.pages, section.positions, strict=True):
             if not site.has_key(key):
                 diags.append(error(site.config.path, line, col, "nav", f"navigation lists '{key}', but there is no content/<lang>/{key}.md"))
     return diags
@@ -76,7 +76,7 @@ def check_links(site: Site) -> list[Diagnostic]:
                     diags.append(warning(path, ref.line, ref.col, "anchor", f"{target.key}.md has no heading or element with id '{target.fragment}'"))
                 continue
             # a site path: a static file, an asset, or a page URL
-            if target.site_path.strip("/") and file_for(target.site_path) in site.static_paths or target.site_path in site.static_paths:
+            if (target.site_path.strip("/") and file_for(target.site_path) in site.static_paths) or target.site_path in site.static_paths:
                 continue
             target_doc = _page_for_site_path(site, target.site_path)
             if target_doc is not None or target.site_path.strip("/") in ("", "."):

@@ -7,8 +7,9 @@ and every error is reported in one run rather than stopping at the first.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 from . import yamlpos
 from .diagnostics import Diagnostic, error
@@ -134,7 +135,9 @@ def parse_config(path: Path, text: str) -> tuple[SiteConfig | None, list[Diagnos
         return value
 
     base_url = normalise_base_url(opt_str("base_url", "/", base_url_problem))
-    url = opt_str("url", "http://127.0.0.1:8000", lambda s: None if re.match(r"^https?://[^\s/]+(/[^\s]*)?$", s) else f"url {s!r} must start with http:// or https://").rstrip("/")
+    url = opt_str(
+        "url", "http://127.0.0.1:8000", lambda s: None if re.match(r"^https?://[^\s/]+(/[^\s]*)?$", s) else f"url {s!r} must start with http:// or https://"
+    ).rstrip("/")
     repository = opt_str("repository", "", lambda s: None if s.startswith(("http://", "https://")) else "repository must be an http(s) URL") or None
     edit_branch = opt_str("edit_branch", "main")
     math = opt_str("math", "katex", lambda s: None if s in MATH_ENGINES else f"math must be one of {', '.join(MATH_ENGINES)}, not {s!r}")

@@ -11,7 +11,18 @@ from __future__ import annotations
 from html.parser import HTMLParser
 from typing import NamedTuple
 
-URL_ATTRS = {("a", "href"), ("img", "src"), ("source", "src"), ("source", "srcset"), ("img", "srcset"), ("video", "src"), ("audio", "src"), ("link", "href"), ("iframe", "src"), ("object", "data")}
+URL_ATTRS = {
+    ("a", "href"),
+    ("img", "src"),
+    ("source", "src"),
+    ("source", "srcset"),
+    ("img", "srcset"),
+    ("video", "src"),
+    ("audio", "src"),
+    ("link", "href"),
+    ("iframe", "src"),
+    ("object", "data"),
+}
 
 
 class HtmlRef(NamedTuple):

@@ -11,10 +11,11 @@ page; the build decides whether that fails.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from html import escape
 from pathlib import Path
-from typing import Any, Callable, Sequence
+from typing import Any
 
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
@@ -22,7 +23,6 @@ from markdown_it.utils import EnvType, OptionsDict
 
 from .diagnostics import Diagnostic, error, warning
 from .highlight import highlight_code
-from .htmlrefs import URL_ATTRS
 from .links import Target
 from .mathrender import MathRenderer
 from .plugins.math import MATH_DISPLAY_TYPES
@@ -139,11 +139,11 @@ def _render_heading_close(self: Any, tokens: Sequence[Token], idx: int, options:
 
 
 def _render_table_open(self: Any, tokens: Sequence[Token], idx: int, options: OptionsDict, env: EnvType) -> str:
-    return '<div class="table-wrap">\n' + self.renderToken(tokens, idx, options, env)
+    return '<div class="table-wrap">\n' + str(self.renderToken(tokens, idx, options, env))
 
 
 def _render_table_close(self: Any, tokens: Sequence[Token], idx: int, options: OptionsDict, env: EnvType) -> str:
-    return self.renderToken(tokens, idx, options, env) + "</div>\n"
+    return str(self.renderToken(tokens, idx, options, env)) + "</div>\n"
 
 
 def render_rules_plugin(md: MarkdownIt) -> None:
@@ -182,7 +182,7 @@ def render_body(md: MarkdownIt, tokens: Sequence[Token], ctx: RenderContext, foo
     parts: list[str] = []
     toc: list[TocEntry] = []
     tokens = list(tokens)
-    renderer = md.renderer
+    renderer: Any = md.renderer  # RendererHTML; its protocol type omits the methods used here
     options = md.options
     # Render block by block so that inline tokens know their block's line for diagnostics.
     for i, tok in enumerate(tokens):

@@ -9,6 +9,7 @@ Results are cached on disk by (engine, version, mode, TeX).
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import os
@@ -201,11 +202,9 @@ class MathCache:
     def put(self, key: str, result: MathResult) -> None:
         if self._db is None or result.error:
             return
-        with self._lock:
-            try:
-                self._db.execute("INSERT OR REPLACE INTO math VALUES (?, ?, ?)", (key, result.html, json.dumps(list(result.warnings))))
-            except sqlite3.Error:
-                pass  # a cache write is an optimisation; the build result does not depend on it
+        # A cache write is an optimisation; the build result does not depend on it.
+        with self._lock, contextlib.suppress(sqlite3.Error):
+            self._db.execute("INSERT OR REPLACE INTO math VALUES (?, ?, ?)", (key, result.html, json.dumps(list(result.warnings))))
 
     def close(self) -> None:
         if self._db is not None:

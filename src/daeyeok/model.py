@@ -7,9 +7,11 @@ its own, which the preview server relies on.
 
 from __future__ import annotations
 
+import dataclasses
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Mapping
+from typing import Any
 
 LANGUAGE_NAMES = {"ko": "한국어", "en": "English"}
 
@@ -40,13 +42,7 @@ class SiteConfig:
     path: Path
 
     def with_base_url(self, base_url: str) -> SiteConfig:
-        return _replace(self, base_url=base_url)
-
-
-def _replace(obj: Any, **changes: Any) -> Any:
-    import dataclasses
-
-    return dataclasses.replace(obj, **changes)
+        return dataclasses.replace(self, base_url=base_url)
 
 
 @dataclass(frozen=True)

@@ -12,7 +12,7 @@ from typing import Any
 from markdown_it.token import Token
 
 from . import yamlpos
-from .diagnostics import Diagnostic, Severity, error
+from .diagnostics import Diagnostic, Severity, display_path, error
 from .htmlrefs import scan
 from .loader import TextFile
 from .markdown import parser
@@ -110,8 +110,6 @@ def _references(tokens: list[Token]) -> tuple[list[Reference], list[str], list[t
         block_line = (block.map[0] + 1) if block.map else 0
         if block.type == "html_block":
             html(block.content, block_line, 1)
-        if block.type == "footnote_block_open":
-            pass
         for child in block.children or []:
             line, col = token_position(child, block_line)
             if child.type == "link_open":
@@ -135,11 +133,13 @@ def parse_document(source: TextFile, lang: str) -> tuple[Document | None, list[D
     fm_token = tokens[0] if tokens and tokens[0].type == "front_matter" else None
     front, diags = _front_matter(source, fm_token)
     for line, col, severity, code, message in env.get("problems", []):
-        diags.append(Diagnostic(error(source.path, 0, 0, "", "").path, line, col, Severity(severity), code, message))
+        diags.append(Diagnostic(display_path(source.path), line, col, Severity(severity), code, message))
     headings = []
     for i, tok in enumerate(tokens):
         if tok.type == "heading_open":
-            headings.append(Heading(int(tok.tag[1]), heading_text(tokens[i + 1]), str(tok.attrGet("id")), (tok.map[0] + 1) if tok.map else 0, bool(tok.meta.get("pinned"))))
+            headings.append(
+                Heading(int(tok.tag[1]), heading_text(tokens[i + 1]), str(tok.attrGet("id")), (tok.map[0] + 1) if tok.map else 0, bool(tok.meta.get("pinned")))
+            )
     refs, ids, _tags = _references(tokens)
     if front is None:
         return None, diags

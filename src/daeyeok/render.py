@@ -9,9 +9,9 @@ output directory.
 from __future__ import annotations
 
 import traceback
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from pathlib import Path
-from typing import Any, Callable, Mapping
+from typing import Any
 from xml.sax.saxutils import escape as xml_escape
 
 import jinja2
@@ -60,7 +60,7 @@ def make_environment(templates: Mapping[str, TextFile]) -> jinja2.Environment:
 def template_diagnostic(exc: Exception, templates: Mapping[str, TextFile], what: str) -> Diagnostic:
     """Where in which template an exception happened, as a diagnostic."""
     if isinstance(exc, jinja2.TemplateSyntaxError):
-        path = exc.filename or (display_path(templates[exc.name].path) if exc.name in templates else exc.name or "templates")
+        path = exc.filename or (display_path(templates[exc.name].path) if exc.name and exc.name in templates else exc.name or "templates")
         return error(path, exc.lineno or 0, 1, "template", f"{exc.message} (while rendering {what})")
     if isinstance(exc, jinja2.TemplateNotFound):
         return error("templates", 0, 0, "template", f"template not found: {exc.name} (while rendering {what})")
@@ -84,6 +84,7 @@ class NavItem:
     url: str
     current: bool
     translated: bool
+    lang: str  # the language of the title shown (the original's, for an untranslated page)
 
 
 @dataclass(frozen=True)
@@ -130,7 +131,7 @@ class SiteRenderer:
                 page = self.site.page(lang, key)
                 if page is None:
                     continue
-                items.append(NavItem(page.doc.front.title, self.site.url(lang, key), key == current, not page.is_fallback))
+                items.append(NavItem(page.doc.front.title, self.site.url(lang, key), key == current, not page.is_fallback, page.doc.lang))
             groups.append(NavGroup(section.title.get(lang, ""), tuple(items)))
         return groups
 
@@ -241,7 +242,13 @@ class SiteRenderer:
             "alternates": [{"hreflang": a["hreflang"], "href": a["href"]} for a in self.alternates("index")[:-1]]
             + [{"hreflang": "x-default", "href": absolute(cfg.url, cfg.base_url, "")}],
             "languages": [
-                {"lang": other, "name": LANGUAGE_NAMES[other], "title": cfg.title[other], "url": self.site.url(other, "index"), "offer": i18n.strings(other)["landing_offer"]}
+                {
+                    "lang": other,
+                    "name": LANGUAGE_NAMES[other],
+                    "title": cfg.title[other],
+                    "url": self.site.url(other, "index"),
+                    "offer": i18n.strings(other)["landing_offer"],
+                }
                 for other in cfg.languages
             ],
         }
@@ -260,7 +267,7 @@ class SiteRenderer:
             '<!doctype html>\n<html><head><meta charset="utf-8"><title>Redirecting…</title>'
             f'<meta http-equiv="refresh" content="0; url={t}"><link rel="canonical" href="{t}">'
             f'<meta name="robots" content="noindex"></head><body><a href="{t}">{t}</a></body></html>\n'
-        ).encode("utf-8")
+        ).encode()
 
     def sitemap(self) -> bytes:
         cfg = self.site.config
@@ -280,14 +287,6 @@ class SiteRenderer:
         return ("\n".join(lines) + "\n").encode("utf-8")
 
 
-def static_site_path(rel: str) -> str:
-    return rel
-
-
 def robots_txt(site: Site) -> bytes:
     cfg = site.config
     return f"User-agent: *\nAllow: /\nSitemap: {absolute(cfg.url, cfg.base_url, 'sitemap.xml')}\n".encode()
-
-
-def theme_file(name: str) -> Path:
-    return Path(__file__).parent / "theme" / name

@@ -6,8 +6,8 @@ rendered, so checks and rendering see the same structure.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Mapping
 
 from .model import Document, Glossary, Page, SiteConfig
 from .urls import href, page_path

@@ -34,7 +34,10 @@ def run(args: argparse.Namespace) -> int:
         if result.written:
             elapsed = time.perf_counter() - started
             s = result.stats
-            print(f"built {s['pages']} pages into {result.out} in {elapsed:.2f} s ({s['formulas_rendered']} formulas rendered, {s['formulas_cached']} from cache)", file=sys.stderr)
+            print(
+                f"built {s['pages']} pages into {result.out} in {elapsed:.2f} s ({s['formulas_rendered']} formulas rendered, {s['formulas_cached']} from cache)",
+                file=sys.stderr,
+            )
         else:
             print("build failed; nothing was written" + (" (--strict: warnings count as errors)" if args.strict and code else ""), file=sys.stderr)
     return code

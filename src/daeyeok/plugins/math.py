@@ -7,7 +7,7 @@ from mdit-py-plugins (dollarmath, texmath's bracket rules, amsmath).
 
 from __future__ import annotations
 
-from typing import Callable
+from collections.abc import Callable
 
 from markdown_it import MarkdownIt
 from markdown_it.rules_block import StateBlock

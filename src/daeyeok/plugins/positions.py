@@ -9,11 +9,13 @@ block's source lines, in order, and stores ``meta["line"]``/``meta["col"]``
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from markdown_it import MarkdownIt
 from markdown_it.rules_core import StateCore
 from markdown_it.token import Token
 
-_NEEDLES = {
+_NEEDLES: dict[str, Callable[[Token], list[str]]] = {
     "math_inline": lambda t: [f"${t.content}$", f"\\({t.content}\\)", t.content],
     "math_inline_double": lambda t: [f"$${t.content}$$", t.content],
     "link_open": lambda t: [str(t.attrGet("href") or "")],
@@ -61,7 +63,8 @@ def _annotate(state: StateCore) -> None:
             if needles is None:
                 continue
             found = -1
-            for needle in needles(child):
+            candidates: list[str] = needles(child)
+            for needle in candidates:
                 if needle:
                     found = src.find(needle, cursor, region_end)
                     if found >= 0:
