@@ -1,0 +1,138 @@
+"""Unit tests for the small pure modules: YAML positions, config, slugs, URLs, links, writer."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from daeyeok import yamlpos
+from daeyeok.config import parse_config
+from daeyeok.links import resolve
+from daeyeok.slugs import SlugRegistry, slugify
+from daeyeok.urls import href, page_path
+from daeyeok.writer import WriteError, refuse_reason, write_site
+
+
+def test_yaml_positions_of_values_and_keys() -> None:
+    doc = yamlpos.load("a: 1\nb:\n  - x\n  - {c: 2}\n")
+    assert doc.value == {"a": 1, "b": ["x", {"c": 2}]}
+    assert doc.pos(("a",)) == (1, 4)
+    assert doc.key_pos(("b",)) == (2, 1)
+    assert doc.pos(("b", 1, "c")) == (4, 9)
+    assert doc.pos(("b", 7)) == (3, 3), "an unknown path falls back to its parent"
+
+
+def test_yaml_duplicate_key_is_an_error() -> None:
+    with pytest.raises(yamlpos.YamlError) as exc:
+        yamlpos.load("a: 1\na: 2\n")
+    assert (exc.value.line, exc.value.col, exc.value.message) == (2, 1, "duplicate key 'a'")
+
+
+def test_yaml_alias_bomb_is_bounded() -> None:
+    lines = ['a: &a ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]']
+    prev = "a"
+    for name in "bcdefghi":
+        lines.append(f"{name}: &{name} [" + ",".join([f"*{prev}"] * 9) + "]")
+        prev = name
+    with pytest.raises(yamlpos.YamlError, match="alias bomb"):
+        yamlpos.load("\n".join(lines))
+
+
+def test_config_defaults_and_per_language_title() -> None:
+    config, diags = parse_config(Path("site.yml"), "title: 강의\nbase_url: cs231n\n")
+    assert diags == []
+    assert config is not None
+    assert config.title == {"ko": "강의", "en": "강의"}
+    assert config.base_url == "/cs231n/"
+    assert config.default_language == "ko"
+    assert config.math == "katex"
+
+
+def test_config_reports_every_error_at_once() -> None:
+    text = "title: {ko: 가}\nlanguages: [ko, fr]\nmath: mathjax\nnav:\n  - title: x\n    pages: []\n    icon: y\n"
+    config, diags = parse_config(Path("site.yml"), text)
+    assert config is None
+    assert [d.format() for d in diags] == [
+        "site.yml:2:17: error config: unsupported language 'fr' (supported: ko, en)",
+        "site.yml:3:7: error config: math must be one of katex, mathml, not 'mathjax'",
+        "site.yml:7:5: error config: unknown key 'icon' in nav section (known keys: pages, title)",
+        "site.yml:6:12: error config: nav section 'pages' must be a non-empty list of page paths",
+    ]
+
+
+def test_config_title_must_cover_every_language() -> None:
+    _, diags = parse_config(Path("site.yml"), "title: {ko: 가}\n")
+    assert [d.format() for d in diags] == ["site.yml:1:8: error config: 'title' has no text for language 'en'"]
+
+
+def test_config_rejects_unsafe_base_url() -> None:
+    _, diags = parse_config(Path("site.yml"), "title: t\nbase_url: /a/../b/\n")
+    assert [d.code for d in diags] == ["config"]
+    assert "plain path" in diags[0].message
+
+
+@pytest.mark.parametrize(
+    ("text", "slug"),
+    [
+        ("손실 함수 (Loss)", "손실-함수-loss"),
+        ("What is a CNN?", "what-is-a-cnn"),
+        ("선형 분류: SVM vs. Softmax", "선형-분류-svm-vs-softmax"),
+        ("  ", "section"),
+        ("!!!", "section"),
+        ("한글만", "한글만"),
+    ],
+)
+def test_slugify_keeps_hangul(text: str, slug: str) -> None:
+    assert slugify(text) == slug
+
+
+def test_slug_registry_disambiguates() -> None:
+    reg = SlugRegistry({"intro"})
+    assert [reg.claim("intro"), reg.claim("intro"), reg.claim("other")] == ["intro-1", "intro-2", "other"]
+
+
+def test_page_urls() -> None:
+    assert page_path("ko", "index") == "ko/"
+    assert page_path("en", "lectures/index") == "en/lectures/"
+    assert page_path("ko", "lectures/backprop") == "ko/lectures/backprop/"
+    assert href("/cs231n/", "ko/선형/") == "/cs231n/ko/%EC%84%A0%ED%98%95/"
+
+
+def test_link_resolution() -> None:
+    def r(target: str) -> tuple[str, str]:
+        t = resolve(target, doc_key="lectures/a", lang="ko", base_url="/c/", page_site_path="ko/lectures/a/")
+        return t.kind, t.url
+
+    assert r("b.md#x") == ("page", "/c/ko/lectures/b/#x")
+    assert r("../index.md") == ("page", "/c/ko/")
+    assert r("/figures/x.svg") == ("file", "/c/figures/x.svg")
+    assert r("#local") == ("fragment", "#local")
+    assert r("https://example.org/a.md") == ("external", "https://example.org/a.md")
+    assert r("mailto:a@b.c") == ("external", "mailto:a@b.c")
+    assert r("img/p.png") == ("relative", "img/p.png")
+
+
+def test_writer_swaps_atomically(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    write_site(out, {"a/index.html": b"one"}, {})
+    write_site(out, {"b.html": b"two"}, {})
+    assert sorted(p.relative_to(out).as_posix() for p in out.rglob("*") if p.is_file()) == ["b.html"]
+    assert [p.name for p in tmp_path.iterdir()] == ["out"], "no temporary or old directories left behind"
+
+
+def test_writer_refuses_paths_outside(tmp_path: Path) -> None:
+    with pytest.raises(WriteError, match="outside"):
+        write_site(tmp_path / "out", {"../evil": b"x"}, {})
+    assert not (tmp_path / "evil").exists()
+    assert not (tmp_path / "out").exists()
+
+
+def test_refuse_reason(tmp_path: Path) -> None:
+    site = tmp_path / "site"
+    (site / "content").mkdir(parents=True)
+    assert refuse_reason(site / "_site", site, site / "content") is None
+    assert refuse_reason(tmp_path / "elsewhere", site, site / "content") is None
+    assert "is the site directory" in str(refuse_reason(site, site, site / "content"))
+    assert "contains the site directory" in str(refuse_reason(tmp_path, site, site / "content"))
+    assert "inside content/" in str(refuse_reason(site / "content" / "x", site, site / "content"))
