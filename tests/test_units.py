@@ -106,6 +106,7 @@ def test_link_resolution() -> None:
 
     assert r("b.md#x") == ("page", "/c/ko/lectures/b/#x")
     assert r("../index.md") == ("page", "/c/ko/")
+    assert r("../../en/lectures/b.md") == ("page", "/c/en/lectures/b/")
     assert r("/figures/x.svg") == ("file", "/c/figures/x.svg")
     assert r("#local") == ("fragment", "#local")
     assert r("https://example.org/a.md") == ("external", "https://example.org/a.md")

@@ -69,7 +69,7 @@ def check_links(site: Site) -> list[Diagnostic]:
                     diags.append(warning(path, ref.line, ref.col, "anchor", f"no heading or element with id '{target.fragment}' on this page"))
                 continue
             if target.kind == "page":
-                page = site.page(lang, target.key)
+                page = site.page(target.lang, target.key)
                 if page is None:
                     diags.append(warning(path, ref.line, ref.col, what, f"link to a missing page: {ref.target} (no {target.key}.md in content/)"))
                 elif target.fragment and target.fragment not in page.doc.anchors:

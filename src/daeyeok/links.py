@@ -14,6 +14,7 @@ import re
 from dataclasses import dataclass
 from urllib.parse import unquote
 
+from .config import KNOWN_LANGUAGES
 from .urls import href, join_key, output_file, page_path
 
 _SCHEME = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.\-]*:")
@@ -24,6 +25,7 @@ class Target:
     kind: str  # "external", "fragment", "page", "file", "relative"
     url: str  # what to write in the HTML
     key: str = ""  # for "page"
+    lang: str = ""  # for "page": the language version linked
     fragment: str = ""
     site_path: str = ""  # for "file"/"relative": the site path it resolves to, without base URL
 
@@ -48,7 +50,12 @@ def resolve(target: str, *, doc_key: str, lang: str, base_url: str, page_site_pa
         query = "?" + q
     if path.endswith(".md"):
         key = join_key(doc_key, unquote(path))
-        return Target("page", href(base_url, page_path(lang, key)) + query + frag, key=key, fragment=fragment)
+        target_lang = lang
+        # ``../en/x.md`` from content/ko/ links the other language's version explicitly
+        parts = key.split("/")
+        if len(parts) > 2 and parts[0] == ".." and parts[1] in KNOWN_LANGUAGES:
+            target_lang, key = parts[1], "/".join(parts[2:])
+        return Target("page", href(base_url, page_path(target_lang, key)) + query + frag, key=key, fragment=fragment, lang=target_lang)
     if path.startswith("/"):
         site_path = unquote(path.lstrip("/"))
         return Target("file", href(base_url, site_path) + query + frag, fragment=fragment, site_path=site_path)

@@ -60,8 +60,9 @@ def make_environment(templates: Mapping[str, TextFile]) -> jinja2.Environment:
 def template_diagnostic(exc: Exception, templates: Mapping[str, TextFile], what: str) -> Diagnostic:
     """Where in which template an exception happened, as a diagnostic."""
     if isinstance(exc, jinja2.TemplateSyntaxError):
+        # A syntax error is the template's alone: report it once, whatever page hit it.
         path = exc.filename or (display_path(templates[exc.name].path) if exc.name and exc.name in templates else exc.name or "templates")
-        return error(path, exc.lineno or 0, 1, "template", f"{exc.message} (while rendering {what})")
+        return error(path, exc.lineno or 0, 1, "template", str(exc.message))
     if isinstance(exc, jinja2.TemplateNotFound):
         return error("templates", 0, 0, "template", f"template not found: {exc.name} (while rendering {what})")
     known = {display_path(tf.path) for tf in templates.values()}
@@ -159,6 +160,7 @@ class SiteRenderer:
                 "default_language": cfg.default_language,
                 "repository": cfg.repository,
             },
+            "lang": lang,
             "t": i18n.strings(lang),
             "stylesheets": [href(cfg.base_url, s) for s in self.stylesheets],
             "scripts": [href(cfg.base_url, s) for s in self.scripts],

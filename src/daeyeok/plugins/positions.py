@@ -21,8 +21,6 @@ _NEEDLES: dict[str, Callable[[Token], list[str]]] = {
     "link_open": lambda t: [str(t.attrGet("href") or "")],
     "image": lambda t: [str(t.attrGet("src") or "")],
     "html_inline": lambda t: [t.content],
-    "code_inline": lambda t: [t.content],
-    "text": lambda t: [t.content],
 }
 
 
@@ -68,7 +66,7 @@ def _annotate(state: StateCore) -> None:
                 if needle:
                     found = src.find(needle, cursor, region_end)
                     if found >= 0:
-                        cursor = found + (len(needle) if child.type == "text" else 1)
+                        cursor = found + len(needle)
                         break
             line, col = locate(src, starts, found) if found >= 0 else (first + 1, 1)
             child.meta["line"], child.meta["col"] = line, col

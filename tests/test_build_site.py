@@ -1,0 +1,133 @@
+"""Whole builds of small sites: URLs, languages, fallbacks, math, determinism."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+from pathlib import Path
+from xml.etree import ElementTree
+
+import pytest
+
+from conftest import REPO, page
+from daeyeok.build import build
+
+
+def files_of(out: Path) -> dict[str, bytes]:
+    return {p.relative_to(out).as_posix(): p.read_bytes() for p in sorted(out.rglob("*")) if p.is_file()}
+
+
+def test_pretty_urls_and_language_pages(make_site) -> None:  # type: ignore[no-untyped-def]
+    root = make_site()
+    result = build(root)
+    assert result.ok(strict=True), [d.format() for d in result.diagnostics]
+    out = root / "_site"
+    for rel in ["index.html", "404.html", "sitemap.xml", "robots.txt", "ko/index.html", "en/index.html", "ko/a/index.html", "en/a/index.html"]:
+        assert (out / rel).is_file(), rel
+    assert (out / "assets/katex/katex.min.css").is_file()
+    assert any((out / "assets/katex/fonts").glob("*.woff2"))
+
+
+def test_every_page_has_lang_switcher_alternates_and_canonical(make_site) -> None:  # type: ignore[no-untyped-def]
+    root = make_site()
+    build(root)
+    html = (root / "_site/ko/a/index.html").read_text()
+    assert '<html lang="ko"' in html
+    assert '<link rel="canonical" href="https://example.org/ko/a/">' in html
+    assert '<link rel="alternate" hreflang="en" href="https://example.org/en/a/">' in html
+    assert '<link rel="alternate" hreflang="x-default" href="https://example.org/ko/a/">' in html
+    assert re.search(r'<a class="lang-switch" href="/en/a/" hreflang="en"', html)
+    en = (root / "_site/en/a/index.html").read_text()
+    assert '<html lang="en"' in en
+    assert re.search(r'<a class="lang-switch" href="/ko/a/" hreflang="ko"', en)
+
+
+def test_untranslated_page_falls_back_with_banner(make_site) -> None:  # type: ignore[no-untyped-def]
+    root = make_site({"content/en/only.md": page("Only English", "Some **English** text.\n"), "content/ko/only-ko.md": page("한국어만", "한국어 본문.\n")})
+    result = build(root)
+    assert result.ok(strict=True), [d.format() for d in result.diagnostics]
+    ko = (root / "_site/ko/only/index.html").read_text()
+    assert '<html lang="ko"' in ko
+    assert '<meta name="robots" content="noindex">' in ko
+    assert '<article class="page" lang="en">' in ko
+    assert "아직 번역되지 않았습니다." in ko
+    assert "Some <strong>English</strong> text." in ko
+    en = (root / "_site/en/only-ko/index.html").read_text()
+    assert '<article class="page" lang="ko">' in en and "Not translated yet." in en
+    translated = (root / "_site/ko/a/index.html").read_text()
+    assert "noindex" not in translated and "banner--fallback" not in translated
+
+
+def test_sitemap_lists_translated_pages_with_alternates(make_site) -> None:  # type: ignore[no-untyped-def]
+    root = make_site({"content/en/only.md": page("Only English")})
+    build(root)
+    tree = ElementTree.parse(root / "_site/sitemap.xml")
+    ns = {"s": "http://www.sitemaps.org/schemas/sitemap/0.9", "x": "http://www.w3.org/1999/xhtml"}
+    locs = [e.text for e in tree.findall("s:url/s:loc", ns)]
+    assert "https://example.org/ko/a/" in locs and "https://example.org/en/only/" in locs
+    assert "https://example.org/ko/only/" not in locs, "fallback pages are noindex, so not in the sitemap"
+    first = tree.find("s:url", ns)
+    assert first is not None
+    assert {link.get("hreflang") for link in first.findall("x:link", ns)} == {"ko", "en", "x-default"}
+
+
+def test_base_url_prefixes_every_internal_url(make_site) -> None:  # type: ignore[no-untyped-def]
+    root = make_site({"static/figures/a.svg": "<svg xmlns='http://www.w3.org/2000/svg'/>", "content/ko/a.md": page("가", "![그림](/figures/a.svg) [처음](index.md)\n\n<img src=\"/figures/a.svg\" alt=\"x\">\n")})
+    result = build(root, base_url="/cs231n/")
+    assert result.ok(strict=True), [d.format() for d in result.diagnostics]
+    for rel, data in files_of(root / "_site").items():
+        if not rel.endswith(".html"):
+            continue
+        text = data.decode()
+        for url in re.findall(r'(?:href|src)="(/[^"]*)"', text):
+            assert url.startswith("/cs231n/"), f"{rel}: {url}"
+    html = (root / "_site/ko/a/index.html").read_text()
+    assert 'src="/cs231n/figures/a.svg"' in html and 'href="/cs231n/ko/"' in html
+
+
+def test_math_is_rendered_at_build_time_and_cached(make_site) -> None:  # type: ignore[no-untyped-def]
+    root = make_site({"content/ko/a.md": page("가", "$x^2$ 그리고\n\n$$\n\\begin{align}a&=b\\\\c&=d\\end{align}\n$$\n")})
+    first = build(root)
+    assert first.stats["formulas_rendered"] >= 2
+    html = (root / "_site/ko/a/index.html").read_text()
+    assert html.count('class="katex"') == 2
+    assert 'class="katex-display"' in html and "<math" in html
+    assert "$" not in re.sub(r"<[^>]+>", "", html.split('<div class="prose">')[1].split("</article>")[0]).replace("&#36;", "")
+    second = build(root)
+    assert second.stats["formulas_rendered"] == 0 and second.stats["formulas_cached"] >= 2
+    assert files_of(root / "_site") == files_of(root / "_site")
+
+
+def test_fallback_to_mathml_with_one_warning(make_site, monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    monkeypatch.setenv("DAEYEOK_KATEX_DIR", str(tmp_path / "no-katex"))
+    root = make_site()
+    result = build(root)
+    warnings = [d.format() for d in result.diagnostics]
+    assert len(warnings) == 1 and "math falls back to MathML (latex2mathml)" in warnings[0]
+    html = (root / "_site/ko/a/index.html").read_text()
+    assert "<math" in html and 'class="katex"' not in html
+    assert not (root / "_site/assets/katex").exists()
+
+
+def test_two_builds_in_different_places_are_byte_identical(make_site, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    root = make_site()
+    a = build(root, tmp_path / "one", use_cache=False)
+    b = build(root, tmp_path / "two")
+    assert a.written and b.written
+    assert files_of(tmp_path / "one") == files_of(tmp_path / "two")
+
+
+def test_sample_course_builds_identically_twice(tmp_path: Path) -> None:
+    first = build(REPO, tmp_path / "a", strict=True)
+    assert first.ok(strict=True), [d.format() for d in first.diagnostics]
+    build(REPO, tmp_path / "b", strict=True, use_cache=False)
+    assert files_of(tmp_path / "a") == files_of(tmp_path / "b")
+
+
+def test_python_m_daeyeok_help() -> None:
+    result = subprocess.run([sys.executable, "-m", "daeyeok", "--help"], capture_output=True, text=True, check=False)
+    assert result.returncode == 0
+    assert "build" in result.stdout
+    build_help = subprocess.run([sys.executable, "-m", "daeyeok", "build", "--help"], capture_output=True, text=True, check=False)
+    assert "--base-url" in build_help.stdout and "--strict" in build_help.stdout
