@@ -143,7 +143,8 @@ class SiteRenderer:
         i = order.index(key)
 
         def link(k: str) -> dict[str, str]:
-            return {"title": self.site.title(lang, k), "url": self.site.url(lang, k)}
+            page = self.site.page(lang, k)
+            return {"title": self.site.title(lang, k), "url": self.site.url(lang, k), "lang": page.doc.lang if page else lang}
 
         return (link(order[i - 1]) if i > 0 else None, link(order[i + 1]) if i + 1 < len(order) else None)
 
