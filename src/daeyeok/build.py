@@ -114,9 +114,14 @@ def prepare(root: Path, base_url: str | None = None) -> Prepared:
     return Prepared(sources, config, site, diags)
 
 
-def render_site(prepared: Prepared, math: MathRenderer) -> tuple[dict[str, bytes], dict[str, Path], list[Diagnostic]]:
+def make_renderer(prepared: Prepared, math: MathRenderer, cls: type[SiteRenderer] = SiteRenderer) -> SiteRenderer:
+    """The page renderer for a prepared site; the preview server passes a memoising subclass."""
+    return cls(prepared.site, prepared.sources.templates, math, THEME_STYLESHEETS[:1] + math.engine.stylesheets() + THEME_STYLESHEETS[1:], THEME_SCRIPTS)
+
+
+def render_site(prepared: Prepared, math: MathRenderer, renderer: SiteRenderer | None = None) -> tuple[dict[str, bytes], dict[str, Path], list[Diagnostic]]:
     site, sources = prepared.site, prepared.sources
-    renderer = SiteRenderer(site, sources.templates, math, THEME_STYLESHEETS[:1] + math.engine.stylesheets() + THEME_STYLESHEETS[1:], THEME_SCRIPTS)
+    renderer = renderer or make_renderer(prepared, math)
     files: dict[str, bytes] = {}
     diags: list[Diagnostic] = []
     for page in site.pages():
