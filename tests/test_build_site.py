@@ -52,6 +52,7 @@ def test_untranslated_page_falls_back_with_banner(make_site) -> None:  # type: i
     assert '<meta name="robots" content="noindex">' in ko
     assert '<article class="page" lang="en">' in ko
     assert "아직 번역되지 않았습니다." in ko
+    assert '<a href="/en/only/" hreflang="en">영어 원문 보기</a>' in ko
     assert "Some <strong>English</strong> text." in ko
     en = (root / "_site/en/only-ko/index.html").read_text()
     assert '<article class="page" lang="ko">' in en and "Not translated yet." in en

@@ -235,12 +235,10 @@ class SiteRenderer:
         cfg = self.site.config
         lang = cfg.default_language
         ctx = self.common(lang)
-        home = self.site.page(lang, "index")
         ctx["landing"] = {
             "lang": lang,
             "title": cfg.title[lang],
             "description": cfg.description.get(lang, ""),
-            "intro": Markup(self.body(home).html) if home and not home.is_fallback else Markup(""),
             "canonical": absolute(cfg.url, cfg.base_url, ""),
             "alternates": [{"hreflang": a["hreflang"], "href": a["href"]} for a in self.alternates("index")[:-1]]
             + [{"hreflang": "x-default", "href": absolute(cfg.url, cfg.base_url, "")}],

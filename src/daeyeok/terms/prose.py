@@ -1,0 +1,199 @@
+"""The prose of a page, with a source offset for every character.
+
+The glossary rules must see only prose: code, math, URLs, link targets, raw
+HTML and front matter are not words a translator chose.  Working from the
+markdown-it token stream gives that for free (a code span is a token, not a
+regex guess), and the ``positions`` plugin gives each text token its
+``line:col``.  Emphasis and link markup are transparent (``**연쇄 법칙**을``
+reads as ``연쇄 법칙을``); everything that is not prose becomes one
+:data:`BARRIER` character, so no term or particle is matched across it.
+
+Each :class:`Run` keeps, per character, its offset in the file text (or -1
+when markdown-it rewrote it, e.g. an entity), which is what lets ``--fix``
+edit the file precisely and refuse when it cannot.
+"""
+
+from __future__ import annotations
+
+import bisect
+import hashlib
+import re
+from dataclasses import dataclass, field
+from typing import Any, Iterable, Sequence
+
+from markdown_it.token import Token
+
+from ..markdown import parser
+
+BARRIER = "\ufffc"
+
+_TRANSPARENT = {"strong_open", "strong_close", "em_open", "em_close", "s_open", "s_close", "link_open", "link_close", "mark_open", "mark_close"}
+_BREAKS = {"softbreak", "hardbreak"}
+
+
+@dataclass
+class Run:
+    """The prose of one block (paragraph, heading, list item, table cell, caption)."""
+
+    text: str
+    offsets: list[int]
+    kind: str  # "p", "li", "h2", "quote", "td", "caption", ...
+    line: int  # 1-based first line of the block
+    section: int  # index of the heading section the block is in (0 before the first heading)
+
+    def source_span(self, start: int, end: int) -> tuple[int, int] | None:
+        """File offsets for ``text[start:end]`` when every character maps contiguously, else ``None``."""
+        if start >= end or end > len(self.offsets):
+            return None
+        first = self.offsets[start]
+        if first < 0:
+            return None
+        for i in range(start, end):
+            if self.offsets[i] != first + (i - start):
+                return None
+        return first, first + (end - start)
+
+
+@dataclass
+class Block:
+    """A structural unit of a page for alignment: prose runs, or an anchor (code, math)."""
+
+    kind: str
+    signature: str
+    line: int
+    runs: list[Run] = field(default_factory=list)
+
+    @property
+    def text(self) -> str:
+        return " ".join(r.text for r in self.runs)
+
+
+@dataclass
+class Page:
+    """A checked text file: its source, prose runs and blocks, and a line index."""
+
+    path: str
+    source: str
+    runs: list[Run]
+    blocks: list[Block]
+    line_starts: list[int]
+
+    def position(self, offset: int, fallback_line: int = 0) -> tuple[int, int]:
+        if offset < 0:
+            return fallback_line, 1
+        i = bisect.bisect_right(self.line_starts, offset) - 1
+        return i + 1, offset - self.line_starts[i] + 1
+
+
+def line_starts(text: str) -> list[int]:
+    starts = [0]
+    starts.extend(m.end() for m in re.finditer("\n", text))
+    return starts
+
+
+def _kind(stack: Sequence[str], opener: Token | None) -> str:
+    if opener is not None and opener.type == "heading_open":
+        return opener.tag
+    for name in reversed(stack):
+        if name in ("li", "blockquote", "td", "th", "dd", "dt"):
+            return "quote" if name == "blockquote" else name
+    return "p"
+
+
+def _inline_run(inline: Token, source: str, starts: list[int], kind: str, section: int) -> Run:
+    chars: list[str] = []
+    offsets: list[int] = []
+    line0 = (inline.map[0] + 1) if inline.map else 0
+    for child in inline.children or []:
+        kind_ = child.type
+        if kind_ == "text":
+            content = child.content
+            start = -1
+            if "line" in child.meta:
+                line, col = int(child.meta["line"]), int(child.meta["col"])
+                if 0 < line <= len(starts):
+                    candidate = starts[line - 1] + col - 1
+                    if source.startswith(content, candidate):
+                        start = candidate
+            chars.append(content)
+            offsets.extend(range(start, start + len(content)) if start >= 0 else [-1] * len(content))
+        elif kind_ in _BREAKS:
+            chars.append(" ")
+            offsets.append(-1)
+        elif kind_ in _TRANSPARENT:
+            continue
+        else:  # code, math, raw HTML, images, footnote references: not prose
+            chars.append(BARRIER)
+            offsets.append(-1)
+    return Run("".join(chars), offsets, kind, line0, section)
+
+
+def _signature(token: Token) -> str:
+    digest = hashlib.sha1(" ".join(token.content.split()).encode("utf-8")).hexdigest()[:12]
+    return f"{token.type}:{digest}"
+
+
+def markdown_page(path: str, source: str, tokens: Sequence[Any] | None = None) -> Page:
+    """The prose and blocks of a Markdown file; ``tokens`` when the caller already parsed it."""
+    toks: Sequence[Token] = tokens if tokens is not None else parser().parse(source, {})
+    starts = line_starts(source)
+    runs: list[Run] = []
+    blocks: list[Block] = []
+    stack: list[str] = []
+    section = 0
+    for i, tok in enumerate(toks):
+        if tok.nesting == 1:
+            stack.append(tok.tag or tok.type)
+            if tok.type == "heading_open":
+                section += 1
+            continue
+        if tok.nesting == -1:
+            if stack:
+                stack.pop()
+            continue
+        line = (tok.map[0] + 1) if tok.map else 0
+        if tok.type == "inline":
+            opener = toks[i - 1] if i > 0 else None
+            run = _inline_run(tok, source, starts, _kind(stack, opener), section)
+            runs.append(run)
+            blocks.append(Block(run.kind, run.kind, line, [run]))
+        elif tok.type in ("fence", "code_block", "math_block", "math_block_label", "amsmath", "math_block_bracket"):
+            blocks.append(Block("anchor", _signature(tok), line))
+    return Page(path, source, runs, blocks, starts)
+
+
+_SRT_TIMING = re.compile(r"^\d\d:\d\d:\d\d[,.]\d{3}\s+-->\s+\d\d:\d\d:\d\d[,.]\d{3}")
+
+
+def srt_page(path: str, source: str) -> Page:
+    """Caption text of an SRT file: each cue's text lines are one run; numbers and timings are not prose."""
+    starts = line_starts(source)
+    runs: list[Run] = []
+    lines = source.split("\n")
+    i = 0
+    cue = 0
+    while i < len(lines):
+        if _SRT_TIMING.match(lines[i].strip()):
+            cue += 1
+            j = i + 1
+            chars: list[str] = []
+            offsets: list[int] = []
+            while j < len(lines) and lines[j].strip():
+                if chars:
+                    chars.append(" ")
+                    offsets.append(-1)
+                chars.append(lines[j])
+                offsets.extend(range(starts[j], starts[j] + len(lines[j])))
+                j += 1
+            if chars:
+                runs.append(Run("".join(chars), offsets, "caption", i + 2, cue))
+            i = j
+        else:
+            i += 1
+    return Page(path, source, runs, [Block("caption", "caption", r.line, [r]) for r in runs], starts)
+
+
+def iter_runs(pages: Iterable[Page]) -> Iterable[tuple[Page, Run]]:
+    for page in pages:
+        for run in page.runs:
+            yield page, run
