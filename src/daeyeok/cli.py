@@ -8,13 +8,17 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import os
 import sys
+import traceback
+from pathlib import Path
 from collections.abc import Sequence
 
 from . import __version__
 
 VERBS = {
     "build": "build the site into _site/",
+    "serve": "preview the site with live reload while you edit",
 }
 
 
@@ -44,3 +48,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)
         return 130
+    except Exception as exc:
+        # User mistakes are diagnostics; reaching here is a daeyeok bug. Say so briefly, and
+        # show the traceback only when asked, so a translator is not handed a wall of Python.
+        if os.environ.get("DAEYEOK_DEBUG"):
+            raise
+        where = traceback.extract_tb(exc.__traceback__)[-1]
+        print(f"daeyeok: internal error (a bug in daeyeok, please report it): {type(exc).__name__}: {exc} [{Path(where.filename).name}:{where.lineno}]; set DAEYEOK_DEBUG=1 for details", file=sys.stderr)
+        return 70

@@ -66,7 +66,15 @@ class OverlayError:
     context: tuple[tuple[int, str], ...] = ()
 
     def as_json(self) -> dict[str, Any]:
-        return {"text": self.text, "path": self.path, "line": self.line, "col": self.col, "code": self.code, "message": self.message, "context": [list(c) for c in self.context]}
+        return {
+            "text": self.text,
+            "path": self.path,
+            "line": self.line,
+            "col": self.col,
+            "code": self.code,
+            "message": self.message,
+            "context": [list(c) for c in self.context],
+        }
 
 
 @dataclass(frozen=True)
@@ -281,7 +289,15 @@ class IncrementalBuilder:
         seen: set[tuple[str, Path]] = set()
         for lang, files in sorted(sources.pages.items()):
             if lang not in config.languages:
-                diags.append(warning(sources.root / CONTENT_DIR / lang, 0, 0, "language", f"content/{lang}/ is not one of the site's languages ({', '.join(config.languages)}); ignored"))
+                diags.append(
+                    warning(
+                        sources.root / CONTENT_DIR / lang,
+                        0,
+                        0,
+                        "language",
+                        f"content/{lang}/ is not one of the site's languages ({', '.join(config.languages)}); ignored",
+                    )
+                )
                 continue
             for source in files:
                 seen.add((lang, source.path))
