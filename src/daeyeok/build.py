@@ -22,6 +22,7 @@ from .model import Document, Glossary, SiteConfig
 from .parse import parse_document
 from .render import SiteRenderer, robots_txt
 from .site import Site, assemble
+from .terms import check_site as check_terms
 from .urls import output_file
 from .writer import WriteError, refuse_reason, write_site
 
@@ -111,6 +112,7 @@ def prepare(root: Path, base_url: str | None = None) -> Prepared:
     static_paths = frozenset(sources.static) | frozenset(THEME_STYLESHEETS) | {"sitemap.xml", "404.html", "robots.txt", "index.html"}
     site = assemble(config, docs, glossary, static_paths)
     diags += check_site(site)
+    diags += check_terms(site)  # glossary terms and particles (daeyeok.terms), as `daeyeok check` reports them
     return Prepared(sources, config, site, diags)
 
 

@@ -19,6 +19,7 @@ from . import __version__
 VERBS = {
     "build": "build the site into _site/",
     "serve": "preview the site with live reload while you edit",
+    "check": "check Korean pages against glossary.yml (terms, particles, glosses); --fix",
 }
 
 

@@ -24,6 +24,7 @@ TERM_KEYS = {
     "note": "a short note shown to readers",
     "gloss_first": "first use on a page must be 한글(English)",
     "case_sensitive": "match the English case-sensitively",
+    "translations": "Korean renderings of a keep-English term, reported when used",
 }
 
 
@@ -103,7 +104,7 @@ def parse_glossary(path: Path, text: str) -> tuple[Glossary | None, list[Diagnos
             err((i, "note"), "'note' must be a string")
             note = ""
         positions = {k: doc.pos((i, k)) for k in entry if isinstance(k, str)}
-        for list_key in ("accept", "variants"):
+        for list_key in ("accept", "variants", "translations"):
             for j, _ in enumerate(entry.get(list_key) or []):
                 positions[f"{list_key}.{j}"] = doc.pos((i, list_key, j))
         for form in avoid:
@@ -124,6 +125,7 @@ def parse_glossary(path: Path, text: str) -> tuple[Glossary | None, list[Diagnos
                 line=line,
                 col=col,
                 positions=positions,
+                translations=tuple(text_list((i, "translations"), entry.get("translations"))),
             )
         )
     if any(True for _ in diags):

@@ -126,6 +126,8 @@ class Term:
     line: int
     col: int
     positions: Mapping[str, tuple[int, int]] = field(default_factory=dict, repr=False)
+    #: Korean renderings of a keep-English term; using one is a warning (docs/glossary.md)
+    translations: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)

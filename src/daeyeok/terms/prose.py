@@ -16,10 +16,10 @@ edit the file precisely and refuse when it cannot.
 from __future__ import annotations
 
 import bisect
-import hashlib
 import re
-from dataclasses import dataclass, field
-from typing import Any, Iterable, Sequence
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import Any
 
 from markdown_it.token import Token
 
@@ -55,28 +55,14 @@ class Run:
 
 
 @dataclass
-class Block:
-    """A structural unit of a page for alignment: prose runs, or an anchor (code, math)."""
-
-    kind: str
-    signature: str
-    line: int
-    runs: list[Run] = field(default_factory=list)
-
-    @property
-    def text(self) -> str:
-        return " ".join(r.text for r in self.runs)
-
-
-@dataclass
 class Page:
-    """A checked text file: its source, prose runs and blocks, and a line index."""
+    """A checked text file: its source, prose runs, a line index and (Markdown) its tokens."""
 
     path: str
     source: str
     runs: list[Run]
-    blocks: list[Block]
     line_starts: list[int]
+    tokens: Sequence[Any] = ()
 
     def position(self, offset: int, fallback_line: int = 0) -> tuple[int, int]:
         if offset < 0:
@@ -101,44 +87,65 @@ def _kind(stack: Sequence[str], opener: Token | None) -> str:
 
 
 def _inline_run(inline: Token, source: str, starts: list[int], kind: str, section: int) -> Run:
+    """The prose of one inline token, each character located in ``source`` by an in-order scan.
+
+    Children appear in source order, so a cursor moving through the block's
+    lines finds each text exactly once; text that markdown-it rewrote (an
+    entity, a backslash escape) is not found verbatim and gets offset -1,
+    which disables fixes there rather than guessing.
+    """
     chars: list[str] = []
     offsets: list[int] = []
-    line0 = (inline.map[0] + 1) if inline.map else 0
+    first, last = inline.map if inline.map else (0, 0)
+    cursor = starts[first] if first < len(starts) else len(source)
+    limit = starts[last] if last < len(starts) else len(source)
+    in_autolink = False
+
+    def seek(needle: str) -> int:
+        nonlocal cursor
+        if not needle:
+            return -1
+        found = source.find(needle, cursor, limit)
+        if found >= 0:
+            cursor = found + len(needle)
+        return found
+
     for child in inline.children or []:
         kind_ = child.type
-        if kind_ == "text":
+        if kind_ == "text" and not in_autolink:
             content = child.content
-            start = -1
-            if "line" in child.meta:
-                line, col = int(child.meta["line"]), int(child.meta["col"])
-                if 0 < line <= len(starts):
-                    candidate = starts[line - 1] + col - 1
-                    if source.startswith(content, candidate):
-                        start = candidate
+            start = seek(content)
             chars.append(content)
             offsets.extend(range(start, start + len(content)) if start >= 0 else [-1] * len(content))
         elif kind_ in _BREAKS:
+            seek("\n")
             chars.append(" ")
             offsets.append(-1)
-        elif kind_ in _TRANSPARENT:
-            continue
-        else:  # code, math, raw HTML, images, footnote references: not prose
+        elif kind_ == "link_open" and child.markup in ("autolink", "linkify"):
+            in_autolink = True
             chars.append(BARRIER)
             offsets.append(-1)
-    return Run("".join(chars), offsets, kind, line0, section)
-
-
-def _signature(token: Token) -> str:
-    digest = hashlib.sha1(" ".join(token.content.split()).encode("utf-8")).hexdigest()[:12]
-    return f"{token.type}:{digest}"
+        elif kind_ == "link_close":
+            if not in_autolink:
+                seek(str(child.attrGet("href") or ""))
+            in_autolink = False
+        elif kind_ in _TRANSPARENT or in_autolink:
+            continue
+        else:  # code, math, raw HTML, images, footnote references: not prose
+            if kind_ == "image":
+                seek(str(child.attrGet("src") or ""))
+            else:
+                seek(child.content)
+            chars.append(BARRIER)
+            offsets.append(-1)
+    return Run("".join(chars), offsets, kind, first + 1, section)
 
 
 def markdown_page(path: str, source: str, tokens: Sequence[Any] | None = None) -> Page:
-    """The prose and blocks of a Markdown file; ``tokens`` when the caller already parsed it."""
+    """The prose of a Markdown file; pass ``tokens`` when the caller already parsed it."""
     toks: Sequence[Token] = tokens if tokens is not None else parser().parse(source, {})
     starts = line_starts(source)
     runs: list[Run] = []
-    blocks: list[Block] = []
     stack: list[str] = []
     section = 0
     for i, tok in enumerate(toks):
@@ -151,15 +158,11 @@ def markdown_page(path: str, source: str, tokens: Sequence[Any] | None = None) -
             if stack:
                 stack.pop()
             continue
-        line = (tok.map[0] + 1) if tok.map else 0
         if tok.type == "inline":
             opener = toks[i - 1] if i > 0 else None
             run = _inline_run(tok, source, starts, _kind(stack, opener), section)
             runs.append(run)
-            blocks.append(Block(run.kind, run.kind, line, [run]))
-        elif tok.type in ("fence", "code_block", "math_block", "math_block_label", "amsmath", "math_block_bracket"):
-            blocks.append(Block("anchor", _signature(tok), line))
-    return Page(path, source, runs, blocks, starts)
+    return Page(path, source, runs, starts, toks)
 
 
 _SRT_TIMING = re.compile(r"^\d\d:\d\d:\d\d[,.]\d{3}\s+-->\s+\d\d:\d\d:\d\d[,.]\d{3}")
@@ -190,7 +193,7 @@ def srt_page(path: str, source: str) -> Page:
             i = j
         else:
             i += 1
-    return Page(path, source, runs, [Block("caption", "caption", r.line, [r]) for r in runs], starts)
+    return Page(path, source, runs, starts)
 
 
 def iter_runs(pages: Iterable[Page]) -> Iterable[tuple[Page, Run]]:

@@ -1,0 +1,224 @@
+"""Finding glossary terms in prose: Korean forms with their particles, English forms as words.
+
+Korean: a form matches at the start of a word (not after another Hangul
+syllable) and only when what follows in the same word is nothing, 들, a
+particle or an ending (:func:`daeyeok.korean.suffix_is_inflection`), so
+이미지 does not match inside 이미지넷.  At one position the longest form wins
+(배치 정규화 before 배치), and matching resumes after it.  Forms are indexed
+by their first character, so the cost per character is the handful of forms
+starting with it, not the glossary size.
+
+English: words are tokenised once and looked up as word sequences (up to the
+longest term's length), case-folded unless the term is ``case_sensitive``;
+hyphens and spaces are the same separator, and regular plurals are added.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from ..korean import is_syllable, suffix_is_inflection
+from ..model import Glossary, Term
+
+#: how a Korean form relates to its term
+PREFERRED, ACCEPTED, AVOIDED, TRANSLATED = "preferred", "accepted", "avoided", "translated"
+
+_VERB_ENDING = "하다"
+_WORD = re.compile(r"[A-Za-z0-9]+(?:[.'][A-Za-z0-9]+)*")
+
+
+@dataclass(frozen=True)
+class KoForm:
+    text: str  # as written in the glossary (구현하다)
+    stem: str  # what is matched in prose (구현)
+    term: int  # index into Glossary.terms
+    kind: str
+    fix: str | None  # for an avoided form, what replaces it
+    verb: bool
+
+
+@dataclass(frozen=True)
+class KoMatch:
+    start: int
+    end: int  # end of the stem in the run text
+    suffix: str  # the rest of the word: particles, endings
+    forms: tuple[KoForm, ...]  # every glossary form with this stem (two terms may share one)
+
+    @property
+    def written(self) -> str:
+        return self.forms[0].stem
+
+
+@dataclass(frozen=True)
+class EnMatch:
+    start: int
+    end: int
+    text: str
+    terms: tuple[int, ...]
+
+
+def english_key(text: str, case_sensitive: bool) -> tuple[str, ...]:
+    words = tuple(w for w in re.split(r"[\s\-‐–]+", text.strip()) if w)
+    return words if case_sensitive else tuple(w.lower() for w in words)
+
+
+def plural_forms(text: str) -> list[str]:
+    """Regular English plural and singular of the last word; irregular ones belong in ``variants``."""
+    head, _, last = text.rpartition(" ")
+    prefix = head + " " if head else ""
+    out: list[str] = []
+    low = last.lower()
+    if not last or not last[-1].isalpha():
+        return out
+    if last.isupper() and len(last) > 1:
+        out.append(prefix + last + "s")
+    elif re.search(r"(s|x|z|ch|sh)$", low):
+        out.append(prefix + last + "es")
+    elif re.search(r"[^aeiou]y$", low):
+        out.append(prefix + last[:-1] + "ies")
+    else:
+        out.append(prefix + last + "s")
+    if low.endswith("s") and not re.search(r"(ss|us|is)$", low) and len(low) > 3:
+        out.append(prefix + last[:-1])
+    return out
+
+
+def english_forms(term: Term) -> list[str]:
+    forms: list[str] = []
+    for base in (term.en, *term.variants):
+        for form in (base, *plural_forms(base)):
+            if form not in forms:
+                forms.append(form)
+    return forms
+
+
+def korean_forms(term: Term, index: int) -> list[KoForm]:
+    forms: list[KoForm] = []
+
+    def add(text: str, kind: str, fix: str | None = None) -> None:
+        if not any(is_syllable(ch) for ch in text):
+            return  # a Latin "Korean" form (keep-English ko: ReLU) is matched as English
+        verb = text.endswith(_VERB_ENDING) and len(text) > len(_VERB_ENDING)
+        stem = text[: -len(_VERB_ENDING)] if verb else text
+        forms.append(KoForm(text, stem, index, kind, fix, verb))
+
+    if term.keep_english:
+        if term.reading:
+            add(term.reading, TRANSLATED)
+        for text in term.translations:
+            add(text, TRANSLATED)
+    else:
+        add(term.ko, PREFERRED)
+    for text in term.accept:
+        add(text, ACCEPTED)
+    for text, fix in term.avoid.items():
+        add(text, AVOIDED, fix)
+    return forms
+
+
+class Matcher:
+    """A glossary compiled for matching; build once per check run."""
+
+    def __init__(self, glossary: Glossary):
+        self.glossary = glossary
+        self.terms = glossary.terms
+        by_stem: dict[str, list[KoForm]] = {}
+        for i, term in enumerate(self.terms):
+            for form in korean_forms(term, i):
+                by_stem.setdefault(form.stem, []).append(form)
+        self.ko_by_stem = {stem: tuple(forms) for stem, forms in by_stem.items()}
+        first: dict[str, list[str]] = {}
+        for stem in self.ko_by_stem:
+            first.setdefault(stem[0], []).append(stem)
+        self.ko_first = {ch: sorted(stems, key=len, reverse=True) for ch, stems in first.items()}
+        self.en_folded: dict[tuple[str, ...], list[int]] = {}
+        self.en_exact: dict[tuple[str, ...], list[int]] = {}
+        self.en_forms: list[list[str]] = []
+        self.max_words = 1
+        for i, term in enumerate(self.terms):
+            en_list = english_forms(term)
+            self.en_forms.append(en_list)
+            table = self.en_exact if term.case_sensitive else self.en_folded
+            for en_form in en_list:
+                key = english_key(en_form, term.case_sensitive)
+                if key and i not in table.setdefault(key, []):
+                    table[key].append(i)
+                    self.max_words = max(self.max_words, len(key))
+
+    # -- Korean ------------------------------------------------------------------------
+    def korean(self, text: str) -> Iterator[KoMatch]:
+        """Korean term uses in ``text``, left to right, longest first, never overlapping."""
+        n = len(text)
+        i = 0
+        first = self.ko_first
+        while i < n:
+            ch = text[i]
+            stems = first.get(ch)
+            if stems is None or (i > 0 and is_syllable(text[i - 1])):
+                i += 1
+                continue
+            matched: KoMatch | None = None
+            for stem in stems:
+                if not text.startswith(stem, i):
+                    continue
+                end = i + len(stem)
+                j = end
+                while j < n and is_syllable(text[j]):
+                    j += 1
+                suffix = text[end:j]
+                forms = self.ko_by_stem[stem]
+                if suffix_is_inflection(suffix):
+                    matched = KoMatch(i, end, suffix, forms)
+                    break
+            if matched is None:
+                i += 1
+                continue
+            yield matched
+            i = matched.end + len(matched.suffix)
+
+    # -- English -----------------------------------------------------------------------
+    def english(self, text: str) -> Iterator[EnMatch]:
+        """English term uses in ``text``: whole words, longest word sequence first."""
+        words = [(m.start(), m.end(), m.group()) for m in _WORD.finditer(text)]
+        k = 0
+        while k < len(words):
+            best: EnMatch | None = None
+            for size in range(min(self.max_words, len(words) - k), 0, -1):
+                span = words[k : k + size]
+                if any(not _joined(text, span[m][1], span[m + 1][0]) for m in range(size - 1)):
+                    continue
+                exact = tuple(w for _, _, w in span)
+                hits = self.en_exact.get(exact, []) + self.en_folded.get(tuple(w.lower() for w in exact), [])
+                if hits:
+                    start, end = span[0][0], span[-1][1]
+                    best = EnMatch(start, end, text[start:end], tuple(dict.fromkeys(hits)))
+                    break
+            if best is None:
+                k += 1
+                continue
+            yield best
+            while k < len(words) and words[k][0] < best.end:
+                k += 1
+
+    def english_terms(self, text: str) -> set[int]:
+        return {t for m in self.english(text) for t in m.terms}
+
+    def closest_term(self, english: str) -> int | None:
+        """The glossary term whose English is nearest to ``english`` (for a misspelt gloss)."""
+        import difflib
+
+        key = " ".join(english_key(english, False))
+        choices: dict[str, int] = {}
+        for i, forms in enumerate(self.en_forms):
+            for form in forms:
+                choices.setdefault(" ".join(english_key(form, False)), i)
+        found = difflib.get_close_matches(key, list(choices), n=1, cutoff=0.6)
+        return choices[found[0]] if found else None
+
+
+def _joined(text: str, end: int, start: int) -> bool:
+    """Two words belong to one term only when separated by one space or hyphen."""
+    gap = text[end:start]
+    return gap in (" ", "-", "‐", "–")
