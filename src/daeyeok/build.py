@@ -7,7 +7,7 @@ leaves the previous site untouched.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -16,7 +16,7 @@ from .config import parse_config
 from .diagnostics import Diagnostic, DiagnosticError, error, has_errors, sorted_unique, warning
 from .glossary import parse_glossary
 from .highlight import stylesheet as pygments_css
-from .loader import CONTENT_DIR, SiteSources, load_site
+from .loader import CONTENT_DIR, SiteSources, TextFile, load_site
 from .mathrender import MathCache, MathRenderer, create_engine
 from .model import Document, Glossary, SiteConfig
 from .parse import parse_document
@@ -68,7 +68,9 @@ def load_config(sources: SiteSources, base_url: str | None) -> tuple[SiteConfig 
     return config, diags
 
 
-def parse_pages(sources: SiteSources, config: SiteConfig) -> tuple[dict[tuple[str, str], Document], list[Diagnostic]]:
+def parse_pages(
+    sources: SiteSources, config: SiteConfig, parse: Callable[[TextFile, str], tuple[Document | None, list[Diagnostic]]] = parse_document
+) -> tuple[dict[tuple[str, str], Document], list[Diagnostic]]:
     docs: dict[tuple[str, str], Document] = {}
     diags: list[Diagnostic] = []
     for lang, files in sorted(sources.pages.items()):
@@ -84,7 +86,7 @@ def parse_pages(sources: SiteSources, config: SiteConfig) -> tuple[dict[tuple[st
             )
             continue
         for source in files:
-            doc, found = parse_document(source, lang)
+            doc, found = parse(source, lang)
             diags.extend(found)
             if doc is not None:
                 docs[(lang, doc.key)] = doc
@@ -97,17 +99,31 @@ def load_glossary(sources: SiteSources) -> tuple[Glossary | None, list[Diagnosti
     return parse_glossary(sources.glossary.path, sources.glossary.text)
 
 
-def prepare(root: Path, base_url: str | None = None) -> Prepared:
+class PrepareSteps:
+    """How :func:`prepare` parses; the preview server passes a subclass that reuses unchanged files."""
+
+    def load_config(self, sources: SiteSources, base_url: str | None) -> tuple[SiteConfig | None, list[Diagnostic]]:
+        return load_config(sources, base_url)
+
+    def parse_pages(self, sources: SiteSources, config: SiteConfig) -> tuple[dict[tuple[str, str], Document], list[Diagnostic]]:
+        return parse_pages(sources, config)
+
+    def load_glossary(self, sources: SiteSources) -> tuple[Glossary | None, list[Diagnostic]]:
+        return load_glossary(sources)
+
+
+def prepare(root: Path, base_url: str | None = None, *, steps: PrepareSteps | None = None) -> Prepared:
     """Load, parse and check; raises :class:`DiagnosticError` when there is nothing to build."""
+    steps = steps or PrepareSteps()
     sources = load_site(root)
     diags = list(sources.diagnostics)
-    config, found = load_config(sources, base_url)
+    config, found = steps.load_config(sources, base_url)
     diags += found
     if config is None:
         raise DiagnosticError(diags)
-    docs, found = parse_pages(sources, config)
+    docs, found = steps.parse_pages(sources, config)
     diags += found
-    glossary, found = load_glossary(sources)
+    glossary, found = steps.load_glossary(sources)
     diags += found
     static_paths = frozenset(sources.static) | frozenset(THEME_STYLESHEETS) | {"sitemap.xml", "404.html", "robots.txt", "index.html"}
     site = assemble(config, docs, glossary, static_paths)

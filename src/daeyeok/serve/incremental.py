@@ -36,16 +36,14 @@ from typing import Any
 import jinja2
 import jinja2.meta
 
-from ..build import CACHE_DIR, THEME_STYLESHEETS, Prepared, load_config, make_renderer, render_site
-from ..checks import check_site
+from ..build import CACHE_DIR, PrepareSteps, load_config, make_renderer, parse_pages, prepare, render_site
 from ..diagnostics import Diagnostic, DiagnosticError, Severity, display_path, sorted_unique, warning
 from ..glossary import parse_glossary
-from ..loader import CONTENT_DIR, STATIC_DIR, THEME_DIR, SiteSources, TextFile, load_site
+from ..loader import STATIC_DIR, THEME_DIR, SiteSources, TextFile
 from ..mathrender import MathCache, MathRenderer, create_engine
 from ..model import Document, Glossary, Page, SiteConfig
 from ..parse import parse_document
 from ..render import NavGroup, SiteRenderer, make_environment
-from ..site import assemble
 
 #: the templates :mod:`daeyeok.render` renders directly
 PAGE_TEMPLATE, LANDING_TEMPLATE, NOT_FOUND_TEMPLATE = "page.html", "landing.html", "404.html"
@@ -228,10 +226,13 @@ class _Parsed:
     diagnostics: list[Diagnostic]
 
 
-class IncrementalBuilder:
+class IncrementalBuilder(PrepareSteps):
     """Keeps what the previous rebuild parsed and rendered; :meth:`rebuild` returns the next snapshot.
 
-    Not thread-safe: the server calls it from one rebuild thread only.
+    It is the :class:`~daeyeok.build.PrepareSteps` of :func:`daeyeok.build.prepare`,
+    so the preview runs the very pipeline ``daeyeok build`` runs, only with
+    unchanged files taken from memory.  Not thread-safe: the server calls it
+    from one rebuild thread only.
     """
 
     def __init__(self, root: Path, base_url: str | None = None, *, use_cache: bool = True):
@@ -260,14 +261,14 @@ class IncrementalBuilder:
         self._shared: tuple[Any, ...] = ()
 
     # -- pieces reused across rebuilds ------------------------------------------------
-    def _load_config(self, sources: SiteSources) -> tuple[SiteConfig | None, list[Diagnostic]]:
-        key = (sources.config.text if sources.config else "", self.base_url)
+    def load_config(self, sources: SiteSources, base_url: str | None) -> tuple[SiteConfig | None, list[Diagnostic]]:
+        key = (sources.config.text if sources.config else "", base_url)
         if key != self._config_key:
-            self._config = load_config(sources, self.base_url)
+            self._config = load_config(sources, base_url)
             self._config_key = key
         return self._config
 
-    def _parse(self, lang: str, source: TextFile) -> tuple[Document | None, list[Diagnostic]]:
+    def _parse(self, source: TextFile, lang: str) -> tuple[Document | None, list[Diagnostic]]:
         key = (lang, source.path)
         cached = self._parsed.get(key)
         if cached is None or cached.text != source.text:
@@ -282,35 +283,15 @@ class IncrementalBuilder:
             return self._last_good_doc.get(key, cached.doc), cached.diagnostics
         return cached.doc, cached.diagnostics
 
-    def _parse_pages(self, sources: SiteSources, config: SiteConfig) -> tuple[dict[tuple[str, str], Document], list[Diagnostic]]:
-        """:func:`daeyeok.build.parse_pages`, memoised per file text."""
-        docs: dict[tuple[str, str], Document] = {}
-        diags: list[Diagnostic] = []
-        seen: set[tuple[str, Path]] = set()
-        for lang, files in sorted(sources.pages.items()):
-            if lang not in config.languages:
-                diags.append(
-                    warning(
-                        sources.root / CONTENT_DIR / lang,
-                        0,
-                        0,
-                        "language",
-                        f"content/{lang}/ is not one of the site's languages ({', '.join(config.languages)}); ignored",
-                    )
-                )
-                continue
-            for source in files:
-                seen.add((lang, source.path))
-                doc, found = self._parse(lang, source)
-                diags.extend(found)
-                if doc is not None:
-                    docs[(lang, doc.key)] = doc
+    def parse_pages(self, sources: SiteSources, config: SiteConfig) -> tuple[dict[tuple[str, str], Document], list[Diagnostic]]:
+        """:func:`daeyeok.build.parse_pages`, parsing only files whose text changed."""
+        seen: set[tuple[str, Path]] = {(lang, tf.path) for lang, files in sources.pages.items() if lang in config.languages for tf in files}
         for gone in set(self._parsed) - seen:  # deleted or renamed: forget it, its output disappears
             del self._parsed[gone]
             self._last_good_doc.pop(gone, None)
-        return docs, diags
+        return parse_pages(sources, config, parse=self._parse)
 
-    def _load_glossary(self, sources: SiteSources) -> tuple[Glossary | None, list[Diagnostic]]:
+    def load_glossary(self, sources: SiteSources) -> tuple[Glossary | None, list[Diagnostic]]:
         text = sources.glossary.text if sources.glossary else None
         if text != self._glossary_text:
             self._glossary = parse_glossary(sources.glossary.path, sources.glossary.text) if sources.glossary else (None, [])
@@ -342,33 +323,15 @@ class IncrementalBuilder:
         return (*self._shared, self._template_inputs.get(template, ()))
 
     # -- the rebuild ----------------------------------------------------------------------
-    def prepare(self) -> Prepared:
-        """:func:`daeyeok.build.prepare` with parsing memoised; raises :class:`DiagnosticError` without a usable config."""
-        self._broken_sources = set()
-        sources = load_site(self.root)
-        diags = list(sources.diagnostics)
-        config, found = self._load_config(sources)
-        diags += found
-        if config is None:
-            raise DiagnosticError(diags)
-        docs, found = self._parse_pages(sources, config)
-        diags += found
-        glossary, found = self._load_glossary(sources)
-        diags += found
-        # the same set as daeyeok.build.prepare; tests compare both builds file by file
-        static_paths = frozenset(sources.static) | frozenset(THEME_STYLESHEETS) | {"sitemap.xml", "404.html", "robots.txt", "index.html"}
-        site = assemble(config, docs, glossary, static_paths)
-        diags += check_site(site)
-        return Prepared(sources, config, site, diags)
-
     def rebuild(self) -> Snapshot:
         """Bring the output up to date with the site directory and return the new snapshot."""
         started = time.perf_counter()
         self._rendered = set()
         self._used = set()
         previous = self.snapshot
+        self._broken_sources = set()
         try:
-            prepared = self.prepare()
+            prepared = prepare(self.root, self.base_url, steps=self)
         except DiagnosticError as exc:
             # no usable site.yml: keep serving whatever was served, with the errors
             diags = sorted_unique(exc.diagnostics)
