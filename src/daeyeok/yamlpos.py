@@ -108,8 +108,13 @@ def load(text: str) -> Located:
         raise YamlError(line, col, (exc.problem or str(exc)).strip()) from None
     except yaml.YAMLError as exc:
         raise YamlError(1, 1, str(exc)) from None
+    except RecursionError:
+        raise YamlError(1, 1, "YAML nested too deeply") from None
     if node is None:
         return Located(None)
     conv = _Converter()
-    value = conv.convert(node, ())
+    try:
+        value = conv.convert(node, ())
+    except RecursionError:
+        raise YamlError(1, 1, "YAML nested too deeply") from None
     return Located(value, conv.values, conv.keys)
