@@ -234,11 +234,11 @@ def _only_images(inline: Any) -> bool:
     for child in inline.children or []:
         if child.type == "image" or (child.type == "html_inline" and _HTML_IMG.search(child.content)):
             seen = True
-        elif child.type in ("link_open", "link_close", "softbreak", "hardbreak"):
-            continue
-        elif child.type == "text" and not child.content.strip():
-            continue
-        elif child.type == "html_inline" and not _HTML_TAG.sub("", child.content).strip():
+        elif (
+            child.type in ("link_open", "link_close", "softbreak", "hardbreak")
+            or (child.type == "text" and not child.content.strip())
+            or (child.type == "html_inline" and not _HTML_TAG.sub("", child.content).strip())
+        ):
             continue
         else:
             return False
@@ -283,9 +283,8 @@ def _raw_blocks(tokens: Sequence[Any]) -> list[_Raw]:
         end = int(tok.map[1]) if tok.map else start
         if t in ("list_item_open", "blockquote_open", "footnote_open", "dd_open", "dt_open"):
             containers.append(t)
-        elif t in ("list_item_close", "blockquote_close", "footnote_close", "dd_close", "dt_close"):
-            if containers:
-                containers.pop()
+        elif t in ("list_item_close", "blockquote_close", "footnote_close", "dd_close", "dt_close") and containers:
+            containers.pop()
         if t == "heading_open" and i + 1 < n:
             inline = tokens[i + 1]
             text, formulas, links, images = _inline_parts(inline, start)
@@ -330,7 +329,19 @@ def _raw_blocks(tokens: Sequence[Any]) -> list[_Raw]:
                     links_t += links
                     images_t += images
                 j += 1
-            raws.append(_Raw("table", i, start, max(start, end), " | ".join(cells), " | ".join(sources), formulas=tuple(formulas_t), links=tuple(links_t), images=tuple(images_t)))
+            raws.append(
+                _Raw(
+                    "table",
+                    i,
+                    start,
+                    max(start, end),
+                    " | ".join(cells),
+                    " | ".join(sources),
+                    formulas=tuple(formulas_t),
+                    links=tuple(links_t),
+                    images=tuple(images_t),
+                )
+            )
             i = j + 1
             continue
         elif t in ("fence", "code_block"):
@@ -340,10 +351,13 @@ def _raw_blocks(tokens: Sequence[Any]) -> list[_Raw]:
             raws.append(_Raw("math", i, start, max(start, end), tok.content, tok.content, formulas=(Formula(tok.content, True, start, 1),)))
         elif t == "html_block":
             refs = [(m.group(1).lower(), html.unescape(m.group(3))) for m in _HTML_ATTR.finditer(tok.content)]
-            images = tuple(Ref(v, start, 1) for k, v in refs if k == "src")
-            links = tuple(Ref(v, start, 1) for k, v in refs if k == "href")
             kind = "figure" if _HTML_IMG.search(tok.content) else "html"
-            raws.append(_Raw(kind, i, start, max(start, end), _html_text(tok.content), tok.content, links=links, images=images))
+            raws.append(
+                _Raw(
+                    kind, i, start, max(start, end), _html_text(tok.content), tok.content,
+                    links=tuple(Ref(v, start, 1) for k, v in refs if k == "href"), images=tuple(Ref(v, start, 1) for k, v in refs if k == "src"),
+                )
+            )  # fmt: skip
         i += 1
     return raws
 

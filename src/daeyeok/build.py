@@ -23,6 +23,8 @@ from .parse import parse_document
 from .render import SiteRenderer, robots_txt
 from .site import Site, assemble
 from .terms import check_site as check_terms
+from .status.report import SiteStatus, compute_status
+from .status.web import STATUS_KEY, status_output_files
 from .urls import output_file
 from .writer import WriteError, refuse_reason, write_site
 
@@ -52,6 +54,7 @@ class Prepared:
     config: SiteConfig
     site: Site
     diagnostics: list[Diagnostic]
+    status: SiteStatus | None = None  # translation status (daeyeok.status): progress, outdated blocks
 
 
 def load_config(sources: SiteSources, base_url: str | None) -> tuple[SiteConfig | None, list[Diagnostic]]:
@@ -129,7 +132,9 @@ def prepare(root: Path, base_url: str | None = None, *, steps: PrepareSteps | No
     site = assemble(config, docs, glossary, static_paths)
     diags += check_site(site)
     diags += check_terms(site)  # glossary terms and particles (daeyeok.terms), as `daeyeok check` reports them
-    return Prepared(sources, config, site, diags)
+    status = compute_status(site, sources.lock)  # structure findings between translations and sources, as warnings
+    diags += status.diagnostics
+    return Prepared(sources, config, site, diags, status)
 
 
 def make_renderer(prepared: Prepared, math: MathRenderer, cls: type[SiteRenderer] = SiteRenderer) -> SiteRenderer:
@@ -140,6 +145,7 @@ def make_renderer(prepared: Prepared, math: MathRenderer, cls: type[SiteRenderer
 def render_site(prepared: Prepared, math: MathRenderer, renderer: SiteRenderer | None = None) -> tuple[dict[str, bytes], dict[str, Path], list[Diagnostic]]:
     site, sources = prepared.site, prepared.sources
     renderer = renderer or make_renderer(prepared, math)
+    renderer.status = prepared.status
     files: dict[str, bytes] = {}
     diags: list[Diagnostic] = []
     for page in site.pages():
@@ -155,6 +161,11 @@ def render_site(prepared: Prepared, math: MathRenderer, renderer: SiteRenderer |
             diags.append(diag)
         elif data is not None:
             files[name] = data
+    if prepared.status is not None and prepared.status.targets and not site.has_key(STATUS_KEY):
+        for lang, name in zip(site.config.languages, status_output_files(site.config.languages), strict=True):
+            data, diag = renderer.render_status(lang)
+            diags += [diag] if diag else []
+            files.update({name: data} if data is not None else {})
     files["sitemap.xml"] = renderer.sitemap()
     files["robots.txt"] = robots_txt(site)
     files["assets/pygments.css"] = pygments_css().encode("utf-8")

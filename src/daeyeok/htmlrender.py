@@ -37,6 +37,8 @@ class RenderContext:
     raw_html: str = "allow"
     diagnostics: list[Diagnostic] = field(default_factory=list)
     block_line: int = 0
+    #: HTML to insert before the token at an index (outdated-translation markers, block anchors)
+    block_hook: Callable[[int], str] | None = None
 
 
 def _ctx(env: EnvType) -> RenderContext:
@@ -186,6 +188,8 @@ def render_body(md: MarkdownIt, tokens: Sequence[Token], ctx: RenderContext, foo
     options = md.options
     # Render block by block so that inline tokens know their block's line for diagnostics.
     for i, tok in enumerate(tokens):
+        if ctx.block_hook is not None:
+            parts.append(ctx.block_hook(i))
         if tok.map:
             ctx.block_line = tok.map[0] + 1
         if tok.type == "inline":

@@ -19,6 +19,7 @@ THEME_DIR = Path(__file__).parent / "theme"
 CONTENT_DIR = "content"
 CONFIG_FILE = "site.yml"
 GLOSSARY_FILE = "glossary.yml"
+LOCK_FILE = "translations.lock"
 TEMPLATES_DIR = "templates"
 STATIC_DIR = "static"
 
@@ -42,6 +43,7 @@ class SiteSources:
     config: TextFile | None = None
     pages: dict[str, list[TextFile]] = field(default_factory=dict)  # lang -> files (rel under content/<lang>)
     glossary: TextFile | None = None
+    lock: TextFile | None = None  # translations.lock: per-block sync state (daeyeok.status.lock)
     templates: dict[str, TextFile] = field(default_factory=dict)  # site templates override theme ones
     static: dict[str, StaticFile] = field(default_factory=dict)  # site static overrides theme static
     diagnostics: list[Diagnostic] = field(default_factory=list)
@@ -138,6 +140,8 @@ def load_site(root: Path, languages: tuple[str, ...] | None = None) -> SiteSourc
     glossary_path = root / GLOSSARY_FILE
     if glossary_path.is_file():
         sources.glossary = _read(glossary_path, GLOSSARY_FILE, sources)
+    if (root / LOCK_FILE).is_file():
+        sources.lock = _read(root / LOCK_FILE, LOCK_FILE, sources)
 
     for base in (THEME_DIR / "templates", root / TEMPLATES_DIR):
         for rel, path in _walk(base, sources):

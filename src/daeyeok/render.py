@@ -11,7 +11,7 @@ from __future__ import annotations
 import traceback
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from xml.sax.saxutils import escape as xml_escape
 
 import jinja2
@@ -26,7 +26,11 @@ from .markdown import parser
 from .mathrender import MathRenderer
 from .model import LANGUAGE_NAMES, Page
 from .site import Site
+from .status import web as status_web
 from .urls import absolute, href, output_file, page_path
+
+if TYPE_CHECKING:
+    from .status.report import SiteStatus
 
 
 class _SourcesLoader(jinja2.BaseLoader):
@@ -86,6 +90,7 @@ class NavItem:
     current: bool
     translated: bool
     lang: str  # the language of the title shown (the original's, for an untranslated page)
+    progress: int | None = None  # translation progress in percent, in a translation's navigation
 
 
 @dataclass(frozen=True)
@@ -105,6 +110,7 @@ class SiteRenderer:
         self.stylesheets = stylesheets
         self.scripts = scripts
         self._bodies: dict[tuple[str, str, str], RenderedBody] = {}
+        self.status: SiteStatus | None = None  # translation status (daeyeok.status), set by the build
 
     # -- pieces of the page context -------------------------------------------------
     def body(self, page: Page) -> RenderedBody:
@@ -119,6 +125,7 @@ class SiteRenderer:
             math=self.math,
             resolve=lambda target: resolve(target, doc_key=page.key, lang=page.lang, base_url=cfg.base_url, page_site_path=here),
             raw_html=cfg.raw_html,
+            block_hook=status_web.block_hook(self.status, self.site, page),
         )
         body = render_body(parser(), page.doc.tokens, ctx)
         self._bodies[key] = body
@@ -132,7 +139,7 @@ class SiteRenderer:
                 page = self.site.page(lang, key)
                 if page is None:
                     continue
-                items.append(NavItem(page.doc.front.title, self.site.url(lang, key), key == current, not page.is_fallback, page.doc.lang))
+                items.append(NavItem(page.doc.front.title, self.site.url(lang, key), key == current, not page.is_fallback, page.doc.lang, status_web.nav_progress(self.status, lang, key)))
             groups.append(NavGroup(section.title.get(lang, ""), tuple(items)))
         return groups
 
@@ -206,6 +213,7 @@ class SiteRenderer:
             "prev": prev,
             "next": nxt,
             "edit_url": edit_url,
+            "translation_status": status_web.page_banner(self.status, self.site, page),
         }
         ctx["nav"] = self.nav(page.lang, page.key)
         return ctx
@@ -255,6 +263,21 @@ class SiteRenderer:
         }
         ctx["nav"] = self.nav(lang, "")
         return self.render_template("landing.html", ctx, "the landing page /")
+
+    def render_status(self, lang: str) -> tuple[bytes | None, Diagnostic | None]:
+        """The translation status page of one interface language (``/<lang>/status/``)."""
+        assert self.status is not None
+        cfg = self.site.config
+        ctx = self.common(lang)
+        ctx["lang"] = lang
+        ctx["status"] = status_web.status_context(self.status, self.site, lang)
+        ctx["switch"] = [
+            {"lang": other, "name": LANGUAGE_NAMES[other], "url": href(cfg.base_url, status_web.status_path(other)), "label": i18n.strings(other)["switch_to"]}
+            for other in cfg.languages
+            if other != lang
+        ]
+        ctx["nav"] = self.nav(lang, "")
+        return self.render_template("status.html", ctx, f"the status page /{status_web.status_path(lang)}")
 
     def render_404(self) -> tuple[bytes | None, Diagnostic | None]:
         cfg = self.site.config

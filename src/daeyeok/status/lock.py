@@ -18,18 +18,20 @@ hand-edited mistake is reported at its line and column.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import tempfile
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Mapping
+from typing import Any
 
-from .. import yamlpos
+from .. import loader, yamlpos
 from ..align import Alignment, Block
 from ..diagnostics import Diagnostic, error
 
-LOCK_FILE = "translations.lock"
+LOCK_FILE = loader.LOCK_FILE
 FORMAT = "daeyeok-translations-lock"
 VERSION = 1
 
@@ -90,7 +92,16 @@ def parse(path: Path | str, text: str) -> tuple[Lock, list[Diagnostic]]:
     try:
         doc = yamlpos.load(text)
     except yamlpos.YamlError as exc:
-        return Lock(), [error(path, exc.line, exc.col, "lock", f"not a valid lock file: {exc.message}", fix=f"restore it from version control, or delete it and run 'daeyeok status --accept' again")]
+        return Lock(), [
+            error(
+                path,
+                exc.line,
+                exc.col,
+                "lock",
+                f"not a valid lock file: {exc.message}",
+                fix="restore it from version control, or delete it and run 'daeyeok status --accept' again",
+            )
+        ]
     diags: list[Diagnostic] = []
     data = doc.value
 
@@ -99,7 +110,7 @@ def parse(path: Path | str, text: str) -> tuple[Lock, list[Diagnostic]]:
         diags.append(error(path, line, col, "lock", message))
 
     if not isinstance(data, dict) or data.get("format") != FORMAT:
-        bad((), f"not a daeyeok translations lock (expected \"format\": \"{FORMAT}\")")
+        bad((), f'not a daeyeok translations lock (expected "format": "{FORMAT}")')
         return Lock(), diags
     if data.get("version") != VERSION:
         bad(("version",), f"lock file version {data.get('version')!r} is not supported (this daeyeok writes version {VERSION})")
@@ -146,10 +157,8 @@ def write_atomic(path: Path, text: str) -> None:
             os.fsync(fh.fileno())
         os.replace(tmp, path)
     except BaseException:
-        try:
+        with contextlib.suppress(OSError):
             os.unlink(tmp)
-        except OSError:
-            pass
         raise
 
 
