@@ -20,6 +20,10 @@ Pos = tuple[int, int]
 KeyPath = tuple[Any, ...]
 
 MAX_NODES = 200_000
+_STR = "tag:yaml.org,2002:str"
+# libyaml composes ~10x faster; the pure-Python loader words its errors better, so it is
+# used only to explain a document libyaml rejected.
+_FAST_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
 class YamlError(Exception):
@@ -71,6 +75,8 @@ class _Converter:
         if path[-1:] != ("<key>",):
             self.values.setdefault(path, _mark(node))
         if isinstance(node, ScalarNode):
+            if node.tag == _STR:
+                return node.value  # the common case, without the constructor's machinery
             try:
                 return self.constructor.construct_object(node, deep=True)
             except ConstructorError as exc:
@@ -101,7 +107,10 @@ class _Converter:
 def load(text: str) -> Located:
     """Parse one YAML document; an empty document is ``None``."""
     try:
-        node = yaml.compose(text, Loader=yaml.SafeLoader)
+        try:
+            node = yaml.compose(text, Loader=_FAST_LOADER)
+        except yaml.YAMLError:
+            node = yaml.compose(text, Loader=yaml.SafeLoader)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
