@@ -11,11 +11,10 @@ from pathlib import Path
 
 import pytest
 
+from conftest import page, write_tree
 from daeyeok.build import build
 from daeyeok.diagnostics import Severity, display_path
 from daeyeok.serve.incremental import IncrementalBuilder, Snapshot
-
-from conftest import page, write_tree
 
 HTML_PAGES_KO = {"ko/index.html", "ko/a/index.html", "ko/b/index.html"}
 HTML_PAGES_EN = {"en/index.html", "en/a/index.html", "en/b/index.html"}

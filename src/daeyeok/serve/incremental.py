@@ -62,6 +62,7 @@ class OverlayError:
     code: str
     message: str
     context: tuple[tuple[int, str], ...] = ()
+    fix: str | None = None
 
     def as_json(self) -> dict[str, Any]:
         return {
@@ -71,6 +72,7 @@ class OverlayError:
             "col": self.col,
             "code": self.code,
             "message": self.message,
+            "fix": self.fix,
             "context": [list(c) for c in self.context],
         }
 
@@ -443,7 +445,7 @@ def _overlay_error(d: Diagnostic, texts: Mapping[str, str]) -> OverlayError:
         lines = text.split("\n")
         lo, hi = max(1, d.line - CONTEXT_LINES), min(len(lines), d.line + CONTEXT_LINES)
         context = tuple((n, lines[n - 1]) for n in range(lo, hi + 1))
-    return OverlayError(d.format(), d.path, d.line, d.col, d.code, d.message, context)
+    return OverlayError(d.format(), d.path, d.line, d.col, d.code, d.message, context, d.fix)
 
 
 def _changed(previous: Snapshot | None, files: Mapping[str, bytes], stats: Mapping[str, str]) -> set[str]:

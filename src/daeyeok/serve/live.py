@@ -48,8 +48,8 @@ LIVE_JS = r"""// daeyeok serve: live reload and the build error overlay (injecte
   }
 
   var CSS = [
-    ":host{all:initial}",
-    ".backdrop{position:fixed;inset:0;z-index:2147483647;background:rgba(20,20,24,.55);display:flex;align-items:flex-start;justify-content:center;overflow:auto;padding:4vh 2vw}",
+    ":host{all:initial;display:block;position:fixed;inset:0;z-index:2147483647}",
+    ".backdrop{position:absolute;inset:0;background:rgba(20,20,24,.55);display:flex;align-items:flex-start;justify-content:center;overflow:auto;padding:4vh 2vw}",
     ".panel{box-sizing:border-box;width:min(960px,100%);background:#1b1b1f;color:#f0f0f0;border-top:6px solid #e5484d;border-radius:8px;box-shadow:0 12px 40px rgba(0,0,0,.5);padding:18px 22px;font:14px/1.5 system-ui,'Noto Sans CJK KR',sans-serif}",
     ".head{display:flex;gap:12px;align-items:baseline;justify-content:space-between;margin-bottom:10px}",
     "h2{margin:0;font-size:18px;color:#ff8a8a}",
@@ -86,7 +86,7 @@ LIVE_JS = r"""// daeyeok serve: live reload and the build error overlay (injecte
     errors.forEach(function (e) {
       var box = el("section", "error");
       box.appendChild(el("div", "where", e.path + ":" + e.line + ":" + e.col));
-      box.appendChild(el("div", "message", "error " + e.code + ": " + e.message));
+      box.appendChild(el("div", "message", "error " + e.code + ": " + e.message + (e.fix ? " (fix: " + e.fix + ")" : "")));
       if (e.context && e.context.length) {
         var pre = el("pre", "frame");
         e.context.forEach(function (c) {
