@@ -20,7 +20,11 @@ VERBS = {
     "build": "build the site into _site/",
     "serve": "preview the site with live reload while you edit",
     "check": "check Korean pages against glossary.yml (terms, particles, glosses); --fix",
+    "status": "translation progress, outdated blocks and structure checks; --accept PAGE after review",
+    "import": "import a Jekyll/kramdown translation project as a new site (import jekyll --en … --ko … --out DIR)",
 }
+#: verbs whose module name differs (``import`` is a Python keyword)
+MODULES = {"import": "import_"}
 
 
 def make_parser() -> argparse.ArgumentParser:
@@ -31,7 +35,7 @@ def make_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"daeyeok {__version__}")
     sub = parser.add_subparsers(dest="verb", metavar="COMMAND")
     for verb, help_text in VERBS.items():
-        module = importlib.import_module(f".commands.{verb}", __package__)
+        module = importlib.import_module(f".commands.{MODULES.get(verb, verb)}", __package__)
         sp = sub.add_parser(verb, help=help_text, description=module.__doc__)
         module.add_arguments(sp)
     return parser
@@ -43,7 +47,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     if not args.verb:
         parser.print_help()
         return 2
-    module = importlib.import_module(f".commands.{args.verb}", __package__)
+    module = importlib.import_module(f".commands.{MODULES.get(args.verb, args.verb)}", __package__)
     try:
         return int(module.run(args))
     except KeyboardInterrupt:
