@@ -197,8 +197,15 @@ def hangul_share(text: str) -> float:
     return h / (h + 0.4 * latin)
 
 
-def is_korean(text: str) -> bool:
-    return hangul_share(text) >= 0.35
+def is_korean(text: str, short: bool = False) -> bool:
+    """Whether a text is Korean prose: Hangul share at least 0.35.
+
+    ``short`` (headings, short list items) lowers the bar to 0.2, because a
+    short Korean title often keeps its English term whole: ``Nearest
+    Neighbor 분류기``, ``평가 (Evaluation)``.  A paragraph that switches to
+    English half-way (an unfinished translation) stays below 0.35.
+    """
+    return hangul_share(text) >= (0.2 if short else 0.35)
 
 
 # -- block extraction --------------------------------------------------------------------

@@ -16,6 +16,8 @@ from ..align import PROSE_KINDS, VERBATIM_KINDS, Alignment, Block, is_korean, no
 #: A source block this short, kept identical in the translation, is a name
 #: or an acronym ("SVM vs Softmax", "Summary table"), not missing work.
 KEPT_AS_IS_WORDS = 3
+#: Up to this many words a block is a title or a short item, which keeps English terms more often.
+SHORT_BLOCK_WORDS = 6
 
 
 @dataclass(frozen=True)
@@ -63,7 +65,7 @@ def block_state(source: Block, targets: tuple[Block, ...]) -> str:
     if source.kind in VERBATIM_KINDS or (source.kind == "figure" and not source.text.strip()):
         return "verbatim"
     text = " ".join(t.text for t in targets)
-    if is_korean(text):
+    if is_korean(text, short=source.words <= SHORT_BLOCK_WORDS):
         return "translated"
     if source.words <= KEPT_AS_IS_WORDS and normalize_space(text) == normalize_space(source.text):
         return "kept"
