@@ -4,8 +4,8 @@ Only findings that carry edits are touched (the rules attach edits only to
 unambiguous fixes with exact offsets).  A finding is applied whole or not at
 all: if any of its edits overlaps an edit already taken, it is skipped and
 reported, and a second run picks it up.  The file is re-read first and left
-alone if it changed since it was checked, or if it is not byte-for-byte the
-text that was checked (CRLF line ends, a BOM): offsets would not fit.
+alone if it changed since it was checked; a BOM and CRLF line ends (which the
+loader normalised away before checking) are put back on writing.
 """
 
 from __future__ import annotations
@@ -29,6 +29,11 @@ class FileFix:
     after: str
     applied: list[Finding] = field(default_factory=list)
     skipped: list[Finding] = field(default_factory=list)
+    bom: bool = False  # written back as it was read: BOM and CRLF line ends are kept
+    crlf: bool = False
+
+    def file_text(self) -> str:
+        return ("\ufeff" if self.bom else "") + (self.after.replace("\n", "\r\n") if self.crlf else self.after)
 
     def diff(self) -> str:
         lines = difflib.unified_diff(
@@ -54,11 +59,14 @@ def plan(findings: Sequence[Finding], sources: Mapping[str, tuple[Path, str]]) -
         except (OSError, UnicodeDecodeError) as exc:
             problems.append(error(path, 0, 0, "fix", f"cannot re-read the file to fix it: {exc}"))
             continue
-        if on_disk != text:
-            problems.append(error(path, 0, 0, "fix", "not fixed: the file changed since it was checked, or has CRLF line ends or a BOM"))
+        bom = on_disk.startswith("\ufeff")
+        body = on_disk[1:] if bom else on_disk
+        crlf = "\r\n" in body
+        if body.replace("\r\n", "\n") != text or (crlf and body.count("\r\n") != body.count("\n")):
+            problems.append(error(path, 0, 0, "fix", "not fixed: the file changed since it was checked (or mixes line ends)"))
             continue
         taken: list[Edit] = []
-        fix = FileFix(path, file, text, text)
+        fix = FileFix(path, file, text, text, bom=bom, crlf=crlf)
         for finding in sorted(by_path[path], key=lambda f: (f.edits[0].start, f.diagnostic.sort_key())):
             if any(_overlaps(e, t) for e in finding.edits for t in taken):
                 fix.skipped.append(finding)
@@ -96,7 +104,7 @@ def apply(fixes: Sequence[FileFix]) -> list[Diagnostic]:
     problems: list[Diagnostic] = []
     for fix in fixes:
         try:
-            write_atomically(fix.file, fix.after)
+            write_atomically(fix.file, fix.file_text())
         except OSError as exc:
             problems.append(error(fix.path, 0, 0, "fix", f"could not write the fixed file: {exc.strerror or exc}"))
     return problems

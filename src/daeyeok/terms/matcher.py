@@ -4,7 +4,9 @@ Korean: a form matches at the start of a word (not after another Hangul
 syllable) and only when what follows in the same word is nothing, 들, a
 particle or an ending (:func:`daeyeok.korean.suffix_is_inflection`), so
 이미지 does not match inside 이미지넷.  At one position the longest form wins
-(배치 정규화 before 배치), and matching resumes after it.  Forms are indexed
+(배치 정규화 before 배치), and matching resumes after it.  A form to avoid of
+three or more syllables is also found at the start of a compound (웨이트값,
+손실함수값): the glossary author listed it as a string never to write.  Forms are indexed
 by their first character, so the cost per character is the handful of forms
 starting with it, not the glossary size.
 
@@ -26,6 +28,8 @@ from ..model import Glossary, Term
 PREFERRED, ACCEPTED, AVOIDED, TRANSLATED = "preferred", "accepted", "avoided", "translated"
 
 _VERB_ENDING = "하다"
+#: an avoided form this long (in syllables) is also found at the start of a compound (웨이트값)
+_COMPOUND_MIN = 3
 _WORD = re.compile(r"[A-Za-z0-9]+(?:[.'][A-Za-z0-9]+)*")
 
 
@@ -146,6 +150,8 @@ class Matcher:
                 if key and i not in table.setdefault(key, []):
                     table[key].append(i)
                     self.max_words = max(self.max_words, len(key))
+        #: first words of every English form (folded and exact), to skip most words at once
+        self.en_starts = {key[0] for key in self.en_folded} | {key[0] for key in self.en_exact}
 
     # -- Korean ------------------------------------------------------------------------
     def korean(self, text: str) -> Iterator[KoMatch]:
@@ -172,6 +178,9 @@ class Matcher:
                 if suffix_is_inflection(suffix):
                     matched = KoMatch(i, end, suffix, forms)
                     break
+                if all(f.kind == AVOIDED for f in forms) and sum(map(is_syllable, stem)) >= _COMPOUND_MIN:
+                    matched = KoMatch(i, end, "", forms)  # 손실함수값: a form to avoid stays one inside a compound
+                    break
             if matched is None:
                 i += 1
                 continue
@@ -182,15 +191,19 @@ class Matcher:
     def english(self, text: str) -> Iterator[EnMatch]:
         """English term uses in ``text``: whole words, longest word sequence first."""
         words = [(m.start(), m.end(), m.group()) for m in _WORD.finditer(text)]
+        folded = [w.lower() for _, _, w in words]
+        starts = self.en_starts
         k = 0
         while k < len(words):
+            if folded[k] not in starts and words[k][2] not in starts:
+                k += 1
+                continue
             best: EnMatch | None = None
             for size in range(min(self.max_words, len(words) - k), 0, -1):
                 span = words[k : k + size]
                 if any(not _joined(text, span[m][1], span[m + 1][0]) for m in range(size - 1)):
                     continue
-                exact = tuple(w for _, _, w in span)
-                hits = self.en_exact.get(exact, []) + self.en_folded.get(tuple(w.lower() for w in exact), [])
+                hits = self.en_exact.get(tuple(w for _, _, w in span), []) + self.en_folded.get(tuple(folded[k : k + size]), [])
                 if hits:
                     start, end = span[0][0], span[-1][1]
                     best = EnMatch(start, end, text[start:end], tuple(dict.fromkeys(hits)))

@@ -141,6 +141,31 @@ def _inline_run(inline: Token, source: str, starts: list[int], kind: str, sectio
     return Run("".join(chars), offsets, kind, first + 1, section)
 
 
+_TAG_OR_SKIPPED = re.compile(r"<(script|style|code|pre|math|svg)\b.*?</\1\s*>|<!--.*?-->|<[^>]*>|\{\{.*?\}\}|\{%.*?%\}", re.IGNORECASE | re.DOTALL)
+
+
+def _html_run(token: Token, source: str, starts: list[int], section: int) -> Run:
+    """The text between tags of a raw HTML block (figure captions are prose); tags, attributes,
+    code, scripts and Liquid are barriers."""
+    first = token.map[0] if token.map else 0
+    base = starts[first] if first < len(starts) else len(source)
+    content = token.content
+    located = source.startswith(content, base)
+    chars: list[str] = []
+    offsets: list[int] = []
+    pos = 0
+    for m in _TAG_OR_SKIPPED.finditer(content):
+        chars.append(content[pos : m.start()])
+        offsets.extend(range(base + pos, base + m.start()) if located else [-1] * (m.start() - pos))
+        chars.append(BARRIER)
+        offsets.append(-1)
+        pos = m.end()
+    chars.append(content[pos:])
+    offsets.extend(range(base + pos, base + len(content)) if located else [-1] * (len(content) - pos))
+    text = "".join(chars).replace("\n", " ")
+    return Run(text, offsets, "html", first + 1, section)
+
+
 def markdown_page(path: str, source: str, tokens: Sequence[Any] | None = None) -> Page:
     """The prose of a Markdown file; pass ``tokens`` when the caller already parsed it."""
     toks: Sequence[Token] = tokens if tokens is not None else parser().parse(source, {})
@@ -162,6 +187,8 @@ def markdown_page(path: str, source: str, tokens: Sequence[Any] | None = None) -
             opener = toks[i - 1] if i > 0 else None
             run = _inline_run(tok, source, starts, _kind(stack, opener), section)
             runs.append(run)
+        elif tok.type == "html_block" and tok.map:
+            runs.append(_html_run(tok, source, starts, section))
     return Page(path, source, runs, starts, toks)
 
 

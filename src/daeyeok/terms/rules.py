@@ -21,16 +21,20 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from ..align import PROSE_KINDS, align, blocks_from_tokens
+from ..align import PROSE_KINDS, blocks_from_tokens
 from ..diagnostics import Diagnostic, Severity
 from ..korean import Alternation as ParticleAlternation
-from ..korean import has_batchim, is_hangul_text, is_syllable, latin_reading, leading_particle, particle_problem
+from ..korean import has_batchim, is_hangul_text, is_syllable, latin_reading, particle_problem
 from ..model import Term
+from .alignment import structural_pairs
 from .findings import AVOIDED, FIRST_USE, GLOSS, KEEP_ENGLISH, MISSING, PARTICLE, Edit, Finding, Use
 from .matcher import ACCEPTED, PREFERRED, TRANSLATED, EnMatch, KoForm, KoMatch, Matcher, english_key
 from .matcher import AVOIDED as FORM_AVOIDED
 from .prose import Page, Run
 
+_LIGHT_VERB = re.compile(r"^(하|한|할|함|합|해|했|되|된|될|됨|됩|돼|됐|시키|시킨|시켜)")
+#: endings that make another part of speech of one English word (non-linear / non-linearity)
+_DERIVATIONS = frozenset({"", "e", "ity", "ion", "ation", "ate", "ive", "al", "ally", "ly", "ing", "ed", "s", "es"})
 _GLOSS_TEXT = re.compile(r"^[A-Za-z][A-Za-z0-9 '\-]*[A-Za-z0-9]$")
 
 
@@ -41,7 +45,8 @@ class Paren:
     open: int
     close: int
     inner: str
-    after: str  # Hangul directly after ")"
+    after: str  # Hangul after ")" (and after literal emphasis markers: see _paren_after)
+    after_at: int  # where ``after`` starts in the run text
 
     @property
     def is_gloss(self) -> bool:
@@ -71,7 +76,12 @@ def _paren_after(text: str, end: int) -> Paren | None:
     close = text.find(")", p + 1)
     if close < 0 or "(" in text[p + 1 : close] or close - p > 120:
         return None
-    return Paren(p, close, text[p + 1 : close], text[close + 1 : _hangul_end(text, close + 1)])
+    # `**손실(loss)**를`: CommonMark does not close emphasis between ")" and a letter, so the
+    # markers stay literal text; the particle after them still belongs to the term
+    at = close + 1
+    while at < len(text) and text[at] in "*_":
+        at += 1
+    return Paren(p, close, text[p + 1 : close], text[at : _hangul_end(text, at)], at)
 
 
 def _reading_of(text: str) -> str | None:
@@ -119,18 +129,11 @@ class Checker:
         """``suffix`` re-agreed with ``reading``: (new suffix, edit for its particle, changed?)."""
         if reading is None:
             return suffix, None, False
-        base = reading
-        rest = suffix
-        if rest.startswith("들") and leading_particle(rest) is None:
+        problem = particle_problem(reading, suffix)
+        if problem is None:
             return suffix, None, False
-        particle = leading_particle(rest)
-        if particle is None or particle.alternation is None:
-            return suffix, None, False
-        expected = _expected(particle.alternation, base)
-        if expected is None or expected == particle.form:
-            return suffix, None, False
-        new = expected + particle.rest
-        return new, self._edit(run, at, at + len(particle.form), expected), True
+        wrong, right = problem
+        return right + suffix[len(wrong) :], self._edit(run, at, at + len(wrong), right), True
 
     # -- one page ----------------------------------------------------------------------
     def check_page(self, page: Page, state: PageState | None = None) -> None:
@@ -164,7 +167,7 @@ class Checker:
         gloss = paren if paren is not None and paren.is_gloss else None
         # where the particle is, and what it attaches to in the text as written
         if gloss is not None:
-            p_at, p_suffix = gloss.close + 1, gloss.after
+            p_at, p_suffix = gloss.after_at, gloss.after
         else:
             p_at, p_suffix = m.end, m.suffix
         plural = p_suffix.startswith("들") and gloss is None
@@ -177,8 +180,8 @@ class Checker:
         elif not ok and translated:
             self._translated(page, run, m, term, p_at, p_suffix, plural, paren)
             judged = True
-        if not judged and not main.verb:
-            self._particle(page, run, m.start, written, p_at, p_suffix, plural, gloss)
+        if not main.verb:  # after rule 1 or 2 their fix re-agrees the particle, so no second edit
+            self._particle(page, run, m.start, written, p_at, p_suffix, plural, gloss, with_edit=not judged)
         if gloss is not None:
             self._gloss(page, run, m, gloss)
         if ok:
@@ -217,12 +220,22 @@ class Checker:
         shown = english + ("들" if plural else "") + new_suffix
         message = f"'{term.en}' stays in English in Korean text; '{written}' translates it"
         edits: list[Edit | None] | None = None
-        if paren is None:  # with 드롭아웃(dropout) the right rewrite is an editor's call
+        if paren is None and not _LIGHT_VERB.match(p_suffix):  # 드롭아웃(dropout), 과적합된다: an editor's call
             edits = [self._edit(run, m.start, m.end, english)] + ([particle_edit] if changed else [])
         self._add(self._diag(page, run, m.start, Severity.WARNING, KEEP_ENGLISH, message, shown), edits)
 
     def _particle(
-        self, page: Page, run: Run, start: int, written: str, p_at: int, p_suffix: str, plural: bool, gloss: Paren | None, reading: str | None = None
+        self,
+        page: Page,
+        run: Run,
+        start: int,
+        written: str,
+        p_at: int,
+        p_suffix: str,
+        plural: bool,
+        gloss: Paren | None,
+        reading: str | None = None,
+        with_edit: bool = True,
     ) -> None:
         if not p_suffix:
             return
@@ -242,18 +255,23 @@ class Checker:
             why = f"; '{written}' is read {reading}"
         message = f"particle '{wrong}' after {after} should be '{right}'{why}"
         rest = p_suffix[len(wrong) :]
-        self._add(self._diag(page, run, p_at, Severity.ERROR, PARTICLE, message, after + right + rest), [self._edit(run, p_at, p_at + len(wrong), right)])
+        edits = [self._edit(run, p_at, p_at + len(wrong), right)] if with_edit else None
+        self._add(self._diag(page, run, p_at, Severity.ERROR, PARTICLE, message, after + right + rest), edits)
 
     def _gloss(self, page: Page, run: Run, m: KoMatch, gloss: Paren) -> None:
         inner = gloss.inner.strip()
         if not _GLOSS_TEXT.match(inner) or sum(ch.isalpha() for ch in inner) < 3:
             return
         candidates = {f.term for f in m.forms}
+        if candidates & {t for e in self.matcher.english(inner) for t in e.terms}:
+            return  # 은닉 레이어(hidden layer): the gloss covers a longer Korean phrase ending in the term
+        folded = " ".join(english_key(inner, False))
         for t in candidates:
-            term = self.terms[t]
-            key = english_key(inner, term.case_sensitive)
-            if any(english_key(form, term.case_sensitive) == key for form in self.matcher.en_forms[t]):
-                return
+            for form in self.matcher.en_forms[t]:
+                known = " ".join(english_key(form, False))
+                shared = _common_prefix(known, folded)
+                if shared >= 5 and known[shared:] in _DERIVATIONS and folded[shared:] in _DERIVATIONS:
+                    return  # 비선형(non-linear) for non-linearity: another part of speech of the same word
         written = run.text[m.start : m.end]
         own = " / ".join(sorted({self.terms[t].en for t in candidates}))
         exact = [e for e in self.matcher.english(inner) if e.start == 0 and e.end == len(inner)]
@@ -303,7 +321,7 @@ class Checker:
         en_blocks = blocks_from_tokens(english.tokens)
         ko_runs = _runs_by_line(korean)
         en_runs = _runs_by_line(english)
-        for source, target in align(en_blocks, ko_blocks).matched():
+        for source, target in structural_pairs(en_blocks, ko_blocks):
             if target.kind not in PROSE_KINDS or source.kind not in PROSE_KINDS:
                 continue
             kr = [r for ln in range(target.start, target.end + 1) for r in ko_runs.get(ln, ())]
@@ -343,6 +361,15 @@ def _expected(alternation: ParticleAlternation, reading: str) -> str | None:
     if has_batchim(reading) is None:
         return None
     return alternation.expected(reading)
+
+
+def _common_prefix(a: str, b: str) -> int:
+    n = 0
+    for x, y in zip(a, b, strict=False):
+        if x != y:
+            break
+        n += 1
+    return n
 
 
 def _runs_by_line(page: Page) -> dict[int, list[Run]]:
