@@ -421,20 +421,14 @@ def code_skeleton(code: str, language: str = "") -> str:
     Python, shell and C-like snippets course notes hold.
     """
     if language:
-        try:
-            from pygments.lexers import get_lexer_by_name
-            from pygments.token import Comment, String
-            from pygments.util import ClassNotFound
+        from pygments.token import Comment, String
 
-            try:
-                lexer = get_lexer_by_name(language)
-            except ClassNotFound:
-                lexer = None
-            if lexer is not None:
-                kept = [value for ttype, value in lexer.get_tokens(code) if ttype not in Comment and ttype not in String]
-                return _WS.sub("", "".join(kept))
-        except ImportError:  # pragma: no cover - pygments is a dependency
-            pass
+        from .highlight import lexer_for
+
+        lexer = lexer_for(language.strip().split()[0].lower()) if language.strip() else None
+        if lexer is not None:
+            kept = [value for ttype, value in lexer.get_tokens(code) if ttype not in Comment and ttype not in String]
+            return _WS.sub("", "".join(kept))
     return _WS.sub("", _CODE_COMMENT.sub("", _CODE_STRING.sub("", code)))
 
 
@@ -556,13 +550,21 @@ def align(source: Sequence[Block], target: Sequence[Block]) -> Alignment:
     """
     n, m = len(source), len(target)
     scorer = _Scorer(source, target)
+    if n == m and all(s.kind == t.kind for s, t in zip(source, target, strict=True)):
+        # The common case, a complete translation: the same structure on both sides. Pair in
+        # order when every pair is feasible, without the quadratic search.
+        scores = [scorer.group(i, i + 1, i, i + 1) for i in range(n)]
+        if all(s is not None and s > 0 for s in scores):
+            return Alignment(tuple(Pair(source[i], target[i], float(scores[i] or 0.0)) for i in range(n)))
+    band = max(12, abs(n - m) + 12)  # a translation never drifts far from the source's order
     neg = -1e18
     best = [[neg] * (m + 1) for _ in range(n + 1)]
     back: list[list[tuple[int, int]]] = [[(0, 0)] * (m + 1) for _ in range(n + 1)]
     best[0][0] = 0.0
     for i in range(n + 1):
         row = best[i]
-        for j in range(m + 1):
+        centre = i * m // n if n else 0
+        for j in range(max(0, centre - band), min(m, centre + band) + 1):
             here = row[j]
             if here == neg:
                 continue

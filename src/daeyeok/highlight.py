@@ -19,7 +19,8 @@ DARK_STYLE = "github-dark"
 
 
 @lru_cache(maxsize=64)
-def _lexer(lang: str):  # type: ignore[no-untyped-def]
+def lexer_for(lang: str):  # type: ignore[no-untyped-def]
+    """Pygments lexer for a language name, or ``None``; cached, since the lookup is slow."""
     try:
         return get_lexer_by_name(lang, stripnl=False, ensurenl=False)
     except ClassNotFound:
@@ -32,7 +33,7 @@ _FORMATTER = HtmlFormatter(nowrap=True)
 def highlight_code(code: str, lang: str) -> str:
     """``<pre>`` HTML for a code block; ``lang`` may be empty or unknown."""
     lang = (lang or "").strip().split()[0].lower() if lang and lang.strip() else ""
-    lexer = _lexer(lang) if lang else None
+    lexer = lexer_for(lang) if lang else None
     label = f' data-lang="{escape(lang)}"' if lang else ""
     if lexer is None:
         return f'<div class="highlight"{label}><pre><code>{escape(code)}</code></pre></div>\n'
