@@ -290,6 +290,29 @@ def _front_matter(page: _Page, report: Report) -> tuple[str, str]:
     return "---\n" + yaml.safe_dump(data, allow_unicode=True, sort_keys=False, width=1000) + "---\n\n", str(title).strip()
 
 
+def _disambiguate_titles(pages: list[_Page], report: Report) -> None:
+    """Titles taken from a first heading ("Setup", "소개") can repeat across pages; add the page path to those."""
+    derived: dict[tuple[str, str], list[_Page]] = {}
+    for p in pages:
+        title = p.src.front.get("title")
+        if (not isinstance(title, str) or not title.strip()) and p.conv.headings:
+            derived.setdefault((p.lang, p.conv.headings[0].text), []).append(p)
+    for (_lang, text), group in derived.items():
+        if len(group) < 2:
+            continue
+        for p in group:
+            p.src.front["title"] = f"{text} ({p.key})"
+            report.diagnostics.append(
+                info(
+                    p.src.path,
+                    p.conv.headings[0].line,
+                    1,
+                    "import-title",
+                    f"the first heading {text!r} titles {len(group)} pages; this one is titled {text + ' (' + p.key + ')'!r}",
+                )
+            )
+
+
 def _anchors_and_pins(pages: list[_Page], report: Report) -> None:
     """Pin heading ids that old links use; list links and anchors that were already broken."""
     by_key = {(p.lang, p.key): p for p in pages}
@@ -493,6 +516,7 @@ def import_jekyll(opts: ImportOptions, *, write: bool = True) -> ImportResult:
 
     files: dict[str, bytes] = {}
     titles: dict[tuple[str, str], str] = {}
+    _disambiguate_titles(pages, report)
     for p in sorted(pages, key=lambda p: (p.lang, p.key)):
         front, title = _front_matter(p, report)
         titles[(p.lang, p.key)] = title
