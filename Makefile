@@ -1,4 +1,4 @@
-# daeyeok: `make run` builds and serves the sample course; `make test` runs every test.
+# daeyeok: `make run` previews the sample course with live reload; `make test` runs every test.
 PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
@@ -31,10 +31,9 @@ system-deps:
 build: setup
 	$(BIN)/daeyeok build
 
+# a live preview: rebuilds what you edit and reloads the open tabs (see `daeyeok serve --help`)
 run: setup
-	$(BIN)/daeyeok build
-	@echo "Serving the sample course at http://$(HOST):$(PORT)/ (Ctrl-C to stop)"
-	$(BIN)/python -m http.server --bind $(HOST) --directory _site $(PORT)
+	$(BIN)/daeyeok serve --host $(HOST) --port $(PORT)
 
 lint: setup
 	$(BIN)/ruff check src tests tools

@@ -245,3 +245,23 @@ def test_base_url_from_the_command_line(site: Path) -> None:
     snap = IncrementalBuilder(site, "/course/", use_cache=False).rebuild()
     assert snap.base_url == "/course/"
     assert b'href="/course/ko/a/"' in snap.files["ko/index.html"]
+
+
+def test_a_crashing_rebuild_keeps_the_pages_and_reports_an_internal_error(site: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    b = IncrementalBuilder(site, use_cache=False)
+    good = b.rebuild()
+
+    def boom(*args: object, **kwargs: object) -> None:
+        raise RuntimeError("simulated bug")
+
+    monkeypatch.setattr("daeyeok.serve.incremental.render_site", boom)
+    edit(site / "content/en/a.md", "Math $x^2$.", "Edited.")
+    try:
+        b.rebuild()
+    except RuntimeError as exc:
+        crashed = b.internal_error(exc, 0.0)
+    assert crashed.files == good.files
+    [err] = crashed.errors
+    assert err.code == "internal" and "RuntimeError: simulated bug" in err.message
+    monkeypatch.undo()
+    assert b"Edited." in b.rebuild().files["en/a/index.html"]

@@ -13,6 +13,8 @@ import asyncio
 import errno
 import sys
 import threading
+import time
+import traceback
 from collections.abc import Callable, Coroutine
 from concurrent.futures import Future
 from pathlib import Path
@@ -150,7 +152,12 @@ class PreviewApp:
 
     def _rebuild(self) -> None:
         previous = self.builder.snapshot
-        snapshot = self.builder.rebuild()
+        started = time.perf_counter()
+        try:
+            snapshot = self.builder.rebuild()
+        except Exception as exc:  # a bug in daeyeok: keep serving, show it in the overlay and the terminal
+            traceback.print_exc(file=self.log)
+            snapshot = self.builder.internal_error(exc, started)
         done = threading.Event()
 
         def publish() -> None:

@@ -28,6 +28,7 @@ from __future__ import annotations
 import hashlib
 import os
 import time
+import traceback
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -37,7 +38,7 @@ import jinja2
 import jinja2.meta
 
 from ..build import CACHE_DIR, PrepareSteps, load_config, make_renderer, parse_pages, prepare, render_site
-from ..diagnostics import Diagnostic, DiagnosticError, Severity, display_path, sorted_unique, warning
+from ..diagnostics import Diagnostic, DiagnosticError, Severity, display_path, error, sorted_unique, warning
 from ..glossary import parse_glossary
 from ..loader import STATIC_DIR, THEME_DIR, SiteSources, TextFile
 from ..mathrender import MathCache, MathRenderer, create_engine
@@ -93,6 +94,7 @@ class Snapshot:
     rendered: frozenset[str]  # output paths rendered again (not taken from the memo) in this rebuild
     copy_roots: tuple[Path, ...] = ()  # resolved directories every copy must stay inside
     copy_stats: Mapping[str, str] = field(default_factory=dict)  # output path -> size/mtime/inode of its source
+    phases: Mapping[str, float] = field(default_factory=dict)  # seconds per step: prepare (load, parse, checks), render
     _digests: dict[str, str] = field(default_factory=dict, compare=False, repr=False)
 
     def has(self, rel: str) -> bool:
@@ -261,6 +263,7 @@ class IncrementalBuilder(PrepareSteps):
         self._rendered: set[str] = set()
         self._broken_sources: set[str] = set()
         self._shared: tuple[Any, ...] = ()
+        self._phases: dict[str, float] = {}
 
     # -- pieces reused across rebuilds ------------------------------------------------
     def load_config(self, sources: SiteSources, base_url: str | None) -> tuple[SiteConfig | None, list[Diagnostic]]:
@@ -332,12 +335,14 @@ class IncrementalBuilder(PrepareSteps):
         self._used = set()
         previous = self.snapshot
         self._broken_sources = set()
+        self._phases = {}
         try:
             prepared = prepare(self.root, self.base_url, steps=self)
         except DiagnosticError as exc:
             # no usable site.yml: keep serving whatever was served, with the errors
             diags = sorted_unique(exc.diagnostics)
             return self._publish(previous.files if previous else {}, previous.copies if previous else {}, diags, {}, started, previous)
+        self._phases["prepare"] = time.perf_counter() - started
         diags = list(prepared.diagnostics)
         math = self._math_renderer(prepared.config)
         if self._math_warning:
@@ -354,7 +359,9 @@ class IncrementalBuilder(PrepareSteps):
         assert isinstance(renderer, MemoRenderer)
         renderer.attach(self, env)
         rendered_before = math.rendered
+        render_started = time.perf_counter()
         files, copies, found = render_site(prepared, math, renderer)
+        self._phases["render"] = time.perf_counter() - render_started
         for key in set(self._memo) - self._used:  # pages that no longer exist
             del self._memo[key]
             self._good.pop(key, None)
@@ -362,6 +369,15 @@ class IncrementalBuilder(PrepareSteps):
             math.cache.close()  # commit new formulas so `daeyeok build` finds them too
             math.cache = self._open_cache()
         return self._publish(files, copies, sorted_unique(diags + found), _texts(prepared.sources), started, previous)
+
+    def internal_error(self, exc: BaseException, started: float) -> Snapshot:
+        """A rebuild crashed (a daeyeok bug, not a user mistake): keep the last pages, say so in the overlay."""
+        previous = self.snapshot
+        where = traceback.extract_tb(exc.__traceback__)[-1] if exc.__traceback__ else None
+        at = f" [{Path(where.filename).name}:{where.lineno}]" if where else ""
+        diag = error("daeyeok", 0, 0, "internal", f"the rebuild failed: {type(exc).__name__}: {exc}{at}; please report this bug")
+        stale = list(previous.diagnostics) if previous else []
+        return self._publish(previous.files if previous else {}, previous.copies if previous else {}, sorted_unique([*stale, diag]), {}, started, previous)
 
     def _publish(
         self,
@@ -389,6 +405,7 @@ class IncrementalBuilder(PrepareSteps):
             rendered=frozenset(self._rendered),
             copy_roots=self._copy_roots(copies),
             copy_stats=stats,
+            phases=dict(self._phases),
         )
         self.snapshot = snapshot
         return snapshot

@@ -475,6 +475,7 @@ def _state_event(snapshot: Snapshot, page: str) -> bytes:
         "errors": [e.as_json() for e in snapshot.errors[:50]],
         "built_at": snapshot.built_at,
         "rebuild_ms": round(snapshot.elapsed * 1000, 2),
+        "phases_ms": {name: round(seconds * 1000, 2) for name, seconds in snapshot.phases.items()},
         "sent_at": time.time(),
     }
     return b"event: state\ndata: " + json.dumps(payload, ensure_ascii=False).encode("utf-8") + b"\n\n"
