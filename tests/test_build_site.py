@@ -97,9 +97,29 @@ def test_math_is_rendered_at_build_time_and_cached(make_site) -> None:  # type: 
     assert html.count('class="katex"') == 2
     assert 'class="katex-display"' in html and "<math" in html
     assert "$" not in re.sub(r"<[^>]+>", "", html.split('<div class="prose">')[1].split("</article>")[0]).replace("&#36;", "")
-    second = build(root)
+    second = build(root, root / "_site2")  # another output: a full build, with the formula cache warm
     assert second.stats["formulas_rendered"] == 0 and second.stats["formulas_cached"] >= 2
-    assert files_of(root / "_site") == files_of(root / "_site")
+    assert files_of(root / "_site") == files_of(root / "_site2")
+
+
+def test_unchanged_site_is_not_built_again(make_site) -> None:  # type: ignore[no-untyped-def]
+    root = make_site({"content/ko/a.md": page("가", "[없음](nope.md)\n")})
+    first = build(root)
+    assert first.written and not first.up_to_date
+    index = root / "_site/ko/a/index.html"
+    stamp = index.stat().st_mtime_ns
+    again = build(root)
+    assert again.up_to_date and not again.written
+    assert [d.format() for d in again.diagnostics] == [d.format() for d in first.diagnostics], "warnings are repeated"
+    assert index.stat().st_mtime_ns == stamp, "the output was left as it was"
+    (root / "content/ko/a.md").write_text(page("가", "바뀐 본문\n"), encoding="utf-8")
+    changed = build(root)
+    assert changed.written and "바뀐 본문" in index.read_text()
+    (root / "_site/en/index.html").unlink()
+    repaired = build(root)
+    assert repaired.written and (root / "_site/en/index.html").is_file(), "a damaged output is rebuilt"
+    assert build(root, base_url="/sub/").written, "other options rebuild"
+    assert build(root, use_cache=False).written, "--no-cache always builds"
 
 
 def test_fallback_to_mathml_with_one_warning(make_site, monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]

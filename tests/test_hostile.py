@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import errno
 import os
-import tempfile
+import types
 from pathlib import Path
 
 import pytest
@@ -196,7 +196,7 @@ def test_read_only_output_directory(make_site, cli, monkeypatch: pytest.MonkeyPa
     def denied(*args, **kwargs):  # type: ignore[no-untyped-def]
         raise PermissionError(errno.EACCES, "Permission denied")
 
-    monkeypatch.setattr(tempfile, "mkdtemp", denied)
+    monkeypatch.setattr(writer, "tempfile", types.SimpleNamespace(mkdtemp=denied))  # the writer's alone
     result = cli("build", cwd=root)
     assert result.code == 1
     assert f"{root}/_site:0:0: error output: cannot create a temporary directory in {root}: Permission denied" in diagnostics_of(result.err)
@@ -230,7 +230,7 @@ def test_full_disk_leaves_the_previous_site(make_site, cli, monkeypatch: pytest.
         return FullDisk(fh) if "w" in mode and "b" in mode else fh
 
     monkeypatch.setattr(writer, "open", fake_open, raising=False)
-    result = cli("build", cwd=root)
+    result = cli("build", "--no-cache", cwd=root)
     assert result.code == 1
     assert f"{root}/_site:0:0: error output: cannot write the site to {root}/_site: No space left on device" in diagnostics_of(result.err)
     assert snapshot(root / "_site") == before

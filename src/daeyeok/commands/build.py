@@ -31,7 +31,9 @@ def run(args: argparse.Namespace) -> int:
     print_diagnostics(result.diagnostics)
     code = exit_code(result.diagnostics, args.strict)
     if not args.quiet:
-        if result.written:
+        if result.up_to_date:
+            print(f"{result.out} is up to date: nothing changed since the last build ({result.stats.get('pages', 0)} pages)", file=sys.stderr)
+        elif result.written:
             elapsed = time.perf_counter() - started
             s = result.stats
             print(
