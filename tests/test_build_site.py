@@ -74,9 +74,11 @@ def test_sitemap_lists_translated_pages_with_alternates(make_site) -> None:  # t
 
 
 def test_base_url_prefixes_every_internal_url(make_site) -> None:  # type: ignore[no-untyped-def]
-    body = "![그림](/figures/a.svg) [처음](index.md)\n\n<img src=\"/figures/a.svg\" alt=\"x\">\n"
+    body = '![그림](/figures/a.svg) [처음](index.md)\n\n<img src="/figures/a.svg" alt="x">\n'
     # the English page has the same figures and links, so translation structure checks stay quiet under strict
-    root = make_site({"static/figures/a.svg": "<svg xmlns='http://www.w3.org/2000/svg'/>", "content/ko/a.md": page("가", body), "content/en/a.md": page("A", body)})
+    root = make_site(
+        {"static/figures/a.svg": "<svg xmlns='http://www.w3.org/2000/svg'/>", "content/ko/a.md": page("가", body), "content/en/a.md": page("A", body)}
+    )
     result = build(root, base_url="/cs231n/")
     assert result.ok(strict=True), [d.format() for d in result.diagnostics]
     for rel, data in files_of(root / "_site").items():

@@ -14,7 +14,6 @@ import pytest
 
 from conftest import diagnostics_of, page
 from daeyeok import loader, writer
-from daeyeok.build import build
 
 
 def snapshot(root: Path) -> dict[str, bytes]:

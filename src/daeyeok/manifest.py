@@ -11,6 +11,7 @@ output file, means a full build.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import os
@@ -96,10 +97,8 @@ def save(cache_dir: Path, print_: str, out: Path, names: list[str], diagnostics:
 
 
 def forget(cache_dir: Path) -> None:
-    try:
+    with contextlib.suppress(OSError):
         (cache_dir / MANIFEST).unlink()
-    except OSError:
-        pass
 
 
 def up_to_date(cache_dir: Path, print_: str, out: Path) -> tuple[list[Diagnostic], dict[str, int]] | None:
