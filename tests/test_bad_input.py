@@ -39,7 +39,7 @@ CASES = {
     ),
     "unknown site.yml key": (
         {"site.yml": MINIMAL_SITE_YML + "colour: blue\n"},
-        "site.yml:10:1: error config: unknown key 'colour' (known keys: base_url, default_language, description, edit_branch, languages, math, nav, raw_html, repository, title, url)",
+        "site.yml:10:1: error config: unknown key 'colour' (known keys: base_url, default_language, description, edit_branch, glossary_check, languages, math, nav, raw_html, repository, title, url)",
     ),
     "wrong site.yml type": (
         {"site.yml": MINIMAL_SITE_YML + "math: [katex]\n"},
@@ -63,7 +63,7 @@ CASES = {
     ),
     "invalid glossary": (
         {"glossary.yml": "- en: weight\n  ko: 가중치\n  colour: x\n"},
-        "glossary.yml:3:3: error glossary: unknown key 'colour' (known keys: accept, avoid, case_sensitive, en, gloss_first, keep_english, ko, note, reading, variants)",
+        "glossary.yml:3:3: error glossary: unknown key 'colour' (known keys: accept, avoid, case_sensitive, en, gloss_first, keep_english, ko, note, reading, translations, variants)",
     ),
 }
 

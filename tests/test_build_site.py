@@ -156,3 +156,18 @@ def test_python_m_daeyeok_help() -> None:
     assert "build" in result.stdout
     build_help = subprocess.run([sys.executable, "-m", "daeyeok", "build", "--help"], capture_output=True, text=True, check=False)
     assert "--base-url" in build_help.stdout and "--strict" in build_help.stdout
+
+
+def test_glossary_check_level_in_build(make_site) -> None:  # type: ignore[no-untyped-def]
+    from conftest import MINIMAL_SITE_YML
+
+    glossary = "- en: weight\n  ko: 가중치\n  avoid: [웨이트]\n"
+    files = {"glossary.yml": glossary, "content/ko/a.md": page("가", "웨이트를 바꾼다.\n")}
+    strict_site = make_site(files)
+    found = build(strict_site, write=False)
+    assert any(d.code.startswith("term") and d.severity.value == "error" for d in found.diagnostics), [d.format() for d in found.diagnostics]
+    for level, expect in (("warning", "warning"), ("off", None)):
+        root = make_site({**files, "site.yml": MINIMAL_SITE_YML + f"glossary_check: {level}\n"})
+        result = build(root, write=False)
+        severities = {d.severity.value for d in result.diagnostics if d.code.startswith("term")}
+        assert severities == ({expect} if expect else set()), [d.format() for d in result.diagnostics]

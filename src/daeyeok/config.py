@@ -18,6 +18,7 @@ from .model import NavSection, SiteConfig
 KNOWN_LANGUAGES = ("ko", "en")
 MATH_ENGINES = ("katex", "mathml")
 RAW_HTML_POLICIES = ("allow", "no-script", "escape")
+GLOSSARY_CHECK_LEVELS = ("error", "warning", "off")
 
 _KEYS = {
     "title": "a string, or a mapping language → string",
@@ -30,6 +31,7 @@ _KEYS = {
     "edit_branch": "the branch 'edit this page' links point at",
     "math": "katex or mathml",
     "raw_html": "allow, no-script or escape",
+    "glossary_check": "how `build` treats glossary findings: error (as found), warning (never fail the build) or off",
     "nav": "a list of sections, each with title and pages",
 }
 
@@ -142,6 +144,9 @@ def parse_config(path: Path, text: str) -> tuple[SiteConfig | None, list[Diagnos
     edit_branch = opt_str("edit_branch", "main")
     math = opt_str("math", "katex", lambda s: None if s in MATH_ENGINES else f"math must be one of {', '.join(MATH_ENGINES)}, not {s!r}")
     raw_html = opt_str("raw_html", "allow", lambda s: None if s in RAW_HTML_POLICIES else f"raw_html must be one of {', '.join(RAW_HTML_POLICIES)}, not {s!r}")
+    glossary_check = opt_str(
+        "glossary_check", "error", lambda s: None if s in GLOSSARY_CHECK_LEVELS else f"glossary_check must be one of {', '.join(GLOSSARY_CHECK_LEVELS)}, not {s!r}"
+    )
 
     nav: list[NavSection] = []
     raw_nav = data.get("nav", [])
@@ -187,6 +192,7 @@ def parse_config(path: Path, text: str) -> tuple[SiteConfig | None, list[Diagnos
             edit_branch=edit_branch,
             math=math,
             raw_html=raw_html,
+            glossary_check=glossary_check,
             nav=tuple(nav),
             path=path,
         ),

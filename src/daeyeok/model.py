@@ -40,6 +40,8 @@ class SiteConfig:
     raw_html: str
     nav: tuple[NavSection, ...]
     path: Path
+    #: how `build` treats glossary findings; `daeyeok check` always reports them as found
+    glossary_check: str = "error"
 
     def with_base_url(self, base_url: str) -> SiteConfig:
         return dataclasses.replace(self, base_url=base_url)
