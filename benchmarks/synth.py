@@ -13,8 +13,61 @@ import argparse
 import random
 from pathlib import Path
 
-KO_WORDS = "가중치 손실 함수 그라디언트 학습률 역전파 신경망 합성곱 필터 배치 정규화 분류기 점수 데이터 모델 최적화 확률 벡터 행렬 편향 입력 출력 은닉층 활성화 규제".split()
-EN_WORDS = "weight loss function gradient learning rate backpropagation network convolution filter batch normalization classifier score data model optimization probability vector matrix bias input output hidden activation regularization".split()
+KO_WORDS = [
+    "가중치",
+    "손실",
+    "함수",
+    "그라디언트",
+    "학습률",
+    "역전파",
+    "신경망",
+    "합성곱",
+    "필터",
+    "배치",
+    "정규화",
+    "분류기",
+    "점수",
+    "데이터",
+    "모델",
+    "최적화",
+    "확률",
+    "벡터",
+    "행렬",
+    "편향",
+    "입력",
+    "출력",
+    "은닉층",
+    "활성화",
+    "규제",
+]
+EN_WORDS = [
+    "weight",
+    "loss",
+    "function",
+    "gradient",
+    "learning",
+    "rate",
+    "backpropagation",
+    "network",
+    "convolution",
+    "filter",
+    "batch",
+    "normalization",
+    "classifier",
+    "score",
+    "data",
+    "model",
+    "optimization",
+    "probability",
+    "vector",
+    "matrix",
+    "bias",
+    "input",
+    "output",
+    "hidden",
+    "activation",
+    "regularization",
+]
 PARTICLES = ["은", "는", "이", "가", "을", "를", "의", "에", "으로", "로", "와", "과"]
 
 
@@ -33,7 +86,11 @@ def page(lang: str, i: int, rng: random.Random) -> str:
     out = [f"---\ntitle: {title}\norder: {i}\n---\n"]
     for s in range(3):
         out.append(f"## {'절' if lang == 'ko' else 'Section'} {s + 1} {{#s{s + 1}}}\n")
-        out.append(" ".join(sent(rng, i * 100 + s * 10 + k) for k in range(4)) + f" 수식 $x_{{{i}}}^{s} + w_{{{s}}}$.\n" if lang == "ko" else " ".join(sent(rng, i * 100 + s * 10 + k) for k in range(4)) + f" Math $x_{{{i}}}^{s} + w_{{{s}}}$.\n")
+        out.append(
+            " ".join(sent(rng, i * 100 + s * 10 + k) for k in range(4)) + f" 수식 $x_{{{i}}}^{s} + w_{{{s}}}$.\n"
+            if lang == "ko"
+            else " ".join(sent(rng, i * 100 + s * 10 + k) for k in range(4)) + f" Math $x_{{{i}}}^{s} + w_{{{s}}}$.\n"
+        )
         out.append(f"$$\nL_{{{i}}} = \\frac{{1}}{{N}} \\sum_{{j={s}}}^{{N}} \\max(0, s_j - s_{{y_j}} + {i % 7 + 1})\n$$\n")
         out.append(f"- {sent(rng, i + s)}\n- {sent(rng, i + s + 1)}\n")
     out.append(f"```python\ndef f_{i}(x):\n    return x * {i}  # {'주석' if lang == 'ko' else 'comment'}\n```\n")
@@ -48,7 +105,9 @@ def write_site(root: Path, pages: int, seed: int = 1) -> None:
     (root / "content/en/notes").mkdir(parents=True, exist_ok=True)
     nav_pages = [f"notes/p{i:05d}" for i in range(min(pages, 20))]
     (root / "site.yml").write_text(
-        "title: {ko: 합성 사이트, en: Synthetic site}\nurl: https://bench.example.org\nnav:\n  - title: {ko: 노트, en: Notes}\n    pages: [" + ", ".join(nav_pages) + "]\n",
+        "title: {ko: 합성 사이트, en: Synthetic site}\nurl: https://bench.example.org\nnav:\n  - title: {ko: 노트, en: Notes}\n    pages: ["
+        + ", ".join(nav_pages)
+        + "]\n",
         encoding="utf-8",
     )
     for i in range(pages):
