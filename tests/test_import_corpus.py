@@ -28,8 +28,6 @@ pytestmark = [
     pytest.mark.corpus,
     pytest.mark.skipif(not (CORPUS / "en").is_dir(), reason=f"the cs231n corpus is not at {CORPUS} (it lives beside the checkout in ../shared)"),
 ]
-#: findings of the glossary checker (daeyeok.terms) about the translators' Korean, not about the import
-LANGUAGE_CODES = {"particle", "term-avoided"}
 
 
 @pytest.fixture(scope="module")
@@ -38,8 +36,7 @@ def imported(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
     opts = ImportOptions(out=out, en=CORPUS / "en", ko=CORPUS / "ko", glossary=CORPUS / "ko" / "glossary.md", assets=CORPUS / "assets")
     result = import_jekyll(opts)
     assert result.written, [d.format() for d in result.report.diagnostics if d.severity is Severity.ERROR]
-    # rendered in memory: the build refuses to write while the glossary checker reports the translators' particle slips
-    built = build(out, out / "_site", use_cache=False, write=False)
+    built = build(out, out / "_site", use_cache=False)
     report = json.loads((out / "import-report.json").read_text(encoding="utf-8"))
     return {"out": out, "site": _Output(built.files, built.copies), "result": result, "build": built, "report": report}
 
@@ -65,19 +62,17 @@ def test_import_has_no_errors_and_writes_a_complete_site(imported: dict[str, Any
     assert not any(CORPUS.rglob("import-report.json")), "nothing may be written into the corpus"
 
 
-def test_build_has_no_errors_of_its_own(imported: dict[str, Any]) -> None:
-    """Everything the build checks (front matter, math, links, templates) passes.
+def test_build_succeeds_with_no_errors(imported: dict[str, Any]) -> None:
+    """Import and build succeed with 0 errors, and the site is written.
 
-    The glossary checker also runs in the build and rejects particle slips the
-    translators made (신경망(neural network)는); those are findings about the
-    source text, which the importer must not rewrite, so they are listed
-    separately here and must all be of that kind.
+    The translators' own terminology slips (신경망(neural network)는) are not the
+    importer's to rewrite: the imported site.yml sets ``glossary_check: warning``,
+    so the build lists them as warnings and `daeyeok check` drives the clean-up.
     """
-    errors = [d for d in imported["build"].diagnostics if d.severity is Severity.ERROR]
-    ours = [d.format() for d in errors if d.code not in LANGUAGE_CODES]
-    assert ours == []
-    for d in errors:
-        assert "/content/ko/" in d.path.replace("\\", "/"), d.format()
+    built = imported["build"]
+    assert [d.format() for d in built.diagnostics if d.severity is Severity.ERROR] == []
+    assert built.written and (imported["out"] / "_site" / "ko" / "index.html").is_file()
+    assert any(d.code == "particle" for d in built.diagnostics), "the slips are still reported, as warnings"
 
 
 def test_pairing_and_untranslated_copies(imported: dict[str, Any]) -> None:
