@@ -15,12 +15,14 @@ from .checks import check_site
 from .config import parse_config
 from .diagnostics import Diagnostic, DiagnosticError, error, has_errors, sorted_unique, warning
 from .glossary import parse_glossary
+from .lastmod import last_updated
 from .highlight import stylesheet as pygments_css
 from .loader import CONTENT_DIR, SiteSources, TextFile, load_site
 from .mathrender import MathCache, MathRenderer, create_engine
 from .model import Document, Glossary, SiteConfig
 from .parse import parse_document
 from .render import SiteRenderer, robots_txt
+from .search import search_files
 from .site import Site, assemble
 from .terms import check_site as check_terms
 from .status.report import SiteStatus, compute_status
@@ -146,12 +148,23 @@ def render_site(prepared: Prepared, math: MathRenderer, renderer: SiteRenderer |
     site, sources = prepared.site, prepared.sources
     renderer = renderer or make_renderer(prepared, math)
     renderer.status = prepared.status
+    renderer.last_updated = last_updated(sources.root, [doc.source.path for doc in site.docs.values()])  # one git call
     files: dict[str, bytes] = {}
     diags: list[Diagnostic] = []
     for page in site.pages():
         out, data, found = renderer.render_page(page)
         diags += found
         if data is not None:
+            files[out] = data
+    for page in site.pages():  # parallel views (daeyeok.parallel), after pages so a real page always wins its URL
+        parallel = renderer.render_parallel(page)
+        if parallel is None:
+            continue
+        out, data, found = parallel
+        diags += found
+        if out in files:
+            diags.append(warning(page.doc.source.path, 0, 0, "parallel", f"no parallel view: /{out} is already a page"))
+        elif data is not None:
             files[out] = data
         for alias in page.doc.front.extra.get("aliases", ()) if not page.is_fallback else ():
             files.setdefault(output_file(alias.strip("/") + "/"), renderer.render_redirect(site.url(page.lang, page.key)))
@@ -169,6 +182,9 @@ def render_site(prepared: Prepared, math: MathRenderer, renderer: SiteRenderer |
     files["sitemap.xml"] = renderer.sitemap()
     files["robots.txt"] = robots_txt(site)
     files["assets/pygments.css"] = pygments_css().encode("utf-8")
+    search, found = search_files(site)  # Pagefind bundle + the search module (daeyeok.search)
+    diags += found
+    files.update({name: data for name, data in search.items() if name not in files and name not in sources.static})
     copies: dict[str, Path] = {rel: s.path for rel, s in sources.static.items()}
     copies.update(math.engine.asset_files())
     return files, copies, diags

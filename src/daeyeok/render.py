@@ -11,6 +11,7 @@ from __future__ import annotations
 import traceback
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from xml.sax.saxutils import escape as xml_escape
 
@@ -25,6 +26,7 @@ from .loader import TextFile
 from .markdown import parser
 from .mathrender import MathRenderer
 from .model import LANGUAGE_NAMES, Page
+from .parallel import PARALLEL_DIR, alignment_for, marking_hook, rows, rows_html, split_marked
 from .site import Site
 from .status import web as status_web
 from .urls import absolute, href, output_file, page_path
@@ -111,25 +113,39 @@ class SiteRenderer:
         self.scripts = scripts
         self._bodies: dict[tuple[str, str, str], RenderedBody] = {}
         self.status: SiteStatus | None = None  # translation status (daeyeok.status), set by the build
+        self.last_updated: Mapping[Path, str] = {}  # source file -> YYYY-MM-DD of its last commit (daeyeok.lastmod)
 
     # -- pieces of the page context -------------------------------------------------
+    def _render_context(self, page: Page, marked: bool = False) -> RenderContext:
+        cfg = self.site.config
+        here = page_path(page.lang, page.key)
+        hook = status_web.block_hook(self.status, self.site, page)
+        return RenderContext(
+            path=page.doc.source.path,
+            math=self.math,
+            resolve=lambda target: resolve(target, doc_key=page.key, lang=page.lang, base_url=cfg.base_url, page_site_path=here),
+            raw_html=cfg.raw_html,
+            block_hook=marking_hook(page.doc.tokens, hook) if marked else hook,
+        )
+
     def body(self, page: Page) -> RenderedBody:
         key = (page.lang, page.key, page.doc.lang)
         cached = self._bodies.get(key)
         if cached is not None:
             return cached
-        cfg = self.site.config
-        here = page_path(page.lang, page.key)
-        ctx = RenderContext(
-            path=page.doc.source.path,
-            math=self.math,
-            resolve=lambda target: resolve(target, doc_key=page.key, lang=page.lang, base_url=cfg.base_url, page_site_path=here),
-            raw_html=cfg.raw_html,
-            block_hook=status_web.block_hook(self.status, self.site, page),
-        )
-        body = render_body(parser(), page.doc.tokens, ctx)
+        body = render_body(parser(), page.doc.tokens, self._render_context(page))
         self._bodies[key] = body
         return body
+
+    def parallel_page(self, page: Page) -> Page | None:
+        """The page in the original's language when ``page`` is a translation that has one (see :mod:`daeyeok.parallel`)."""
+        if page.is_fallback or page.translation is None:
+            return None
+        source_lang = self.status.source_lang if self.status is not None else "en"
+        if page.lang == source_lang or page.translation.lang != source_lang:
+            return None
+        other = self.site.page(source_lang, page.key)
+        return other if other is not None and not other.is_fallback else None
 
     def nav(self, lang: str, current: str) -> list[NavGroup]:
         groups = []
@@ -214,7 +230,18 @@ class SiteRenderer:
             "next": nxt,
             "edit_url": edit_url,
             "translation_status": status_web.page_banner(self.status, self.site, page),
+            "last_updated": self.last_updated.get(page.doc.source.path),
+            "parallel": None,
         }
+        other = self.parallel_page(page)
+        if other is not None:
+            ctx["page"]["parallel"] = {
+                "on": False,
+                "url": href(cfg.base_url, page_path(page.lang, page.key) + PARALLEL_DIR),
+                "page_url": self.site.url(page.lang, page.key),
+                "parallel_url": href(cfg.base_url, page_path(page.lang, page.key) + PARALLEL_DIR),
+                "lang": other.lang,
+            }
         ctx["nav"] = self.nav(page.lang, page.key)
         return ctx
 
@@ -238,6 +265,30 @@ class SiteRenderer:
         if diag:
             diags.append(diag)
         return out, data, diags
+
+    def render_parallel(self, page: Page) -> tuple[str, bytes | None, list[Diagnostic]] | None:
+        """The no-JavaScript parallel page of a translation (``<page>/parallel/``), or ``None`` when it has no original."""
+        other = self.parallel_page(page)
+        if other is None:
+            return None
+        out = output_file(page_path(page.lang, page.key) + PARALLEL_DIR)
+        try:
+            context = self.page_context(page)
+            main_html = render_body(parser(), page.doc.tokens, self._render_context(page, marked=True)).html
+            other_html = render_body(parser(), other.doc.tokens, self._render_context(other, marked=True)).html
+            main_blocks, other_blocks, alignment = alignment_for(page.doc, other.doc)
+            parallel_rows = rows(
+                split_marked(main_html, page.doc.tokens), split_marked(other_html, other.doc.tokens), main_blocks, other_blocks, alignment, other.lang
+            )
+            info = context["page"]
+            info["body"] = Markup(rows_html(parallel_rows, page.lang, other.lang, LANGUAGE_NAMES.get(other.lang, other.lang)))
+            info["noindex"] = True
+            info["alternates"] = []  # canonical points at the page itself; hreflang pairs belong there
+            info["parallel"] = dict(info["parallel"], on=True, url=info["parallel"]["page_url"])
+        except Exception as exc:
+            return out, None, [template_diagnostic(exc, self.templates, f"parallel view of {page.doc.source.rel}")]
+        data, diag = self.render_template("page.html", context, f"{page.lang}/{page.doc.source.rel} (parallel view)")
+        return out, data, [diag] if diag else []
 
     def render_landing(self) -> tuple[bytes | None, Diagnostic | None]:
         cfg = self.site.config

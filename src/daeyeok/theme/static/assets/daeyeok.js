@@ -24,6 +24,82 @@
     show();
   }
 
+  // Search: the box appears with JavaScript; the search module and Pagefind load on first use.
+  var search = document.querySelector("[data-search]");
+  if (search) {
+    search.hidden = false;
+    var input = search.querySelector("[data-search-input]");
+    var started = false;
+    var start = function () {
+      if (started) return;
+      started = true;
+      import(search.dataset.base + "assets/daeyeok-search.js").then(function (m) { m.init(search); }, function () {
+        started = false;
+        var panel = search.querySelector("[data-search-results]");
+        panel.textContent = search.dataset.error;
+        panel.hidden = false;
+      });
+    };
+    input.addEventListener("focus", start);
+    input.addEventListener("input", start);
+    document.addEventListener("keydown", function (e) {
+      var el = document.activeElement;
+      var typing = el && (el.isContentEditable || /^(INPUT|TEXTAREA|SELECT)$/.test(el.tagName));
+      if (e.key === "/" && !typing && !e.ctrlKey && !e.metaKey && !e.altKey) {
+        e.preventDefault();
+        input.focus();
+      }
+    });
+  }
+
+  // Parallel reading: the toggle is a link to the parallel page (works without JavaScript);
+  // with JavaScript it swaps the aligned rows into this page and remembers the choice.
+  var ptoggle = document.querySelector("[data-parallel-toggle]");
+  if (ptoggle) {
+    var prose = document.querySelector(".prose");
+    var layout = document.querySelector(".layout");
+    var single = null;
+    var remember = function (on) {
+      try { localStorage.setItem("daeyeok-parallel", on ? "on" : "off"); } catch (e) { /* private mode */ }
+    };
+    var show = function (on) {
+      ptoggle.dataset.state = on ? "on" : "off";
+      ptoggle.setAttribute("aria-pressed", on ? "true" : "false");
+      ptoggle.textContent = on ? ptoggle.dataset.labelOn : ptoggle.dataset.labelOff;
+      layout.classList.toggle("layout--parallel", on);
+    };
+    var turnOn = function () {
+      return fetch(ptoggle.dataset.parallelUrl).then(function (r) {
+        if (!r.ok) throw new Error(r.status);
+        return r.text();
+      }).then(function (html) {
+        var other = new DOMParser().parseFromString(html, "text/html").querySelector(".prose");
+        if (!other) throw new Error("no parallel view");
+        single = prose.innerHTML;
+        prose.innerHTML = other.innerHTML;
+        show(true);
+      });
+    };
+    ptoggle.setAttribute("role", "button");
+    ptoggle.setAttribute("aria-pressed", ptoggle.dataset.state === "on" ? "true" : "false");
+    var onParallelPage = ptoggle.dataset.state === "on";
+    ptoggle.addEventListener("click", function (e) {
+      if (onParallelPage) { remember(false); return; } // follow the link back to the page
+      e.preventDefault();
+      if (ptoggle.dataset.state === "on") {
+        if (single !== null) prose.innerHTML = single;
+        show(false);
+        remember(false);
+      } else {
+        turnOn().then(function () { remember(true); }, function () { location.href = ptoggle.href; });
+      }
+    });
+    var saved = null;
+    try { saved = localStorage.getItem("daeyeok-parallel"); } catch (e) { /* private mode */ }
+    if (onParallelPage) remember(true);
+    else if (saved === "on") turnOn().catch(function () { /* stays single */ });
+  }
+
   var menu = document.querySelector("[data-menu-toggle]");
   var sidebar = document.getElementById("sidebar");
   if (menu && sidebar) {
