@@ -316,14 +316,23 @@ def weave(page: Page, copy: int) -> Page:
     return Page(page.lang, page.key, f"{page.title} {mark}", "\n".join(out), page.fallback)
 
 
-def write_daeyeok_site(root: Path, title: str, languages: tuple[str, ...], pages: list[Page], nav: list[tuple[str, str]], static: Path | None) -> None:
-    config = {
+def write_daeyeok_site(
+    root: Path,
+    title: str,
+    languages: tuple[str, ...],
+    pages: list[Page],
+    nav: list[tuple[str, str]],
+    static: Path | None,
+    extra: dict[str, object] | None = None,
+) -> None:
+    config: dict[str, object] = {
         "title": {lang: title for lang in languages},
         "default_language": languages[0],
         "languages": list(languages),
         "url": "https://bench.example.org",
         "math": "katex",
         "nav": [{"title": {lang: "Pages" for lang in languages}, "pages": [key for lang, key in nav if lang == languages[0]]}],
+        **(extra or {}),
     }
     root.mkdir(parents=True, exist_ok=True)
     (root / "site.yml").write_text(yaml.safe_dump(config, allow_unicode=True, sort_keys=False), encoding="utf-8")
@@ -348,7 +357,12 @@ def prepare_korean_copies(scratch: Path, cs231n: Corpus, copies: int, daeyeok: s
     pages = [weave(Page("ko", f"c{c:02d}/{p.key}", p.title, p.body, p.fallback), c) for c in range(1, copies + 1) for p in korean]
     nav = [("ko", f"c01/{key}") for lang, key in cs231n.nav if lang == "ko"]
     assert corpus.site is not None
-    write_daeyeok_site(corpus.site, f"cs231n {copies}×", ("ko",), pages, nav, cs231n.static)
+    # keep the imported site's own settings that change what a build does (glossary_check: how findings count)
+    imported = yaml.safe_load((cs231n.site / "site.yml").read_text(encoding="utf-8")) if cs231n.site else {}
+    extra = {k: imported[k] for k in ("glossary_check", "raw_html") if isinstance(imported, dict) and k in imported}
+    write_daeyeok_site(corpus.site, f"cs231n {copies}×", ("ko",), pages, nav, cs231n.static, extra)
+    if extra:
+        corpus.notes.append("site.yml keeps the imported " + ", ".join(f"{k}: {v}" for k, v in extra.items()))
     if glossary is not None and glossary.is_file():
         shutil.copy2(glossary, corpus.site / "glossary.yml")
     corpus.notes.append(
