@@ -12,6 +12,7 @@ glossary supplies, with letter names for acronyms as the fallback.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 _FIRST = 0xAC00
@@ -118,9 +119,14 @@ class Particle:
     rest: str  # what follows the particle inside the same word
 
 
+_BY_FIRST: dict[str, list[tuple[str, Alternation | None]]] = {}
+for _form, _alt in _SUFFIXES:
+    _BY_FIRST.setdefault(_form[0], []).append((_form, _alt))
+
+
 def leading_particle(suffix: str) -> Particle | None:
     """The longest known particle at the start of ``suffix`` (a word's remainder after a noun)."""
-    for form, alt in _SUFFIXES:
+    for form, alt in _BY_FIRST.get(suffix[:1], ()):
         if suffix.startswith(form):
             return Particle(form, alt, suffix[len(form) :])
     return None
@@ -197,6 +203,10 @@ def latin_reading(word: str) -> str | None:
 
 def is_hangul_text(text: str, threshold: float = 0.3) -> bool:
     """Whether at least ``threshold`` of the letters are Hangul: a page still in English is not Korean."""
-    hangul = sum(1 for ch in text if is_syllable(ch))
-    letters = sum(1 for ch in text if ch.isalpha())
+    hangul = len(_SYLLABLES.findall(text))
+    letters = len(_LETTERS.findall(text))
     return letters > 0 and hangul / letters >= threshold
+
+
+_SYLLABLES = re.compile("[\uac00-\ud7a3]")
+_LETTERS = re.compile(r"[^\W\d_]")

@@ -30,6 +30,9 @@ PREFERRED, ACCEPTED, AVOIDED, TRANSLATED = "preferred", "accepted", "avoided", "
 _VERB_ENDING = "하다"
 #: an avoided form this long (in syllables) is also found at the start of a compound (웨이트값)
 _COMPOUND_MIN = 3
+#: where a Hangul word starts (not after another syllable): the only places a Korean form may begin
+_HANGUL_WORD = re.compile("(?<![\uac00-\ud7a3])[\uac00-\ud7a3]")
+_HANGUL_RUN = re.compile("[\uac00-\ud7a3]*")
 _WORD = re.compile(r"[A-Za-z0-9]+(?:[.'][A-Za-z0-9]+)*")
 
 
@@ -156,36 +159,29 @@ class Matcher:
     # -- Korean ------------------------------------------------------------------------
     def korean(self, text: str) -> Iterator[KoMatch]:
         """Korean term uses in ``text``, left to right, longest first, never overlapping."""
-        n = len(text)
-        i = 0
         first = self.ko_first
-        while i < n:
-            ch = text[i]
-            stems = first.get(ch)
-            if stems is None or (i > 0 and is_syllable(text[i - 1])):
-                i += 1
+        resume = 0
+        for word in _HANGUL_WORD.finditer(text):
+            i = word.start()
+            if i < resume:
+                continue  # inside the previous match (배치 정규화 spans two words)
+            stems = first.get(text[i])
+            if stems is None:
                 continue
-            matched: KoMatch | None = None
             for stem in stems:
                 if not text.startswith(stem, i):
                     continue
                 end = i + len(stem)
-                j = end
-                while j < n and is_syllable(text[j]):
-                    j += 1
-                suffix = text[end:j]
+                suffix = _HANGUL_RUN.match(text, end).group()  # type: ignore[union-attr]
                 forms = self.ko_by_stem[stem]
                 if suffix_is_inflection(suffix):
-                    matched = KoMatch(i, end, suffix, forms)
+                    yield KoMatch(i, end, suffix, forms)
+                    resume = end + len(suffix)
                     break
                 if all(f.kind == AVOIDED for f in forms) and sum(map(is_syllable, stem)) >= _COMPOUND_MIN:
-                    matched = KoMatch(i, end, "", forms)  # 손실함수값: a form to avoid stays one inside a compound
+                    yield KoMatch(i, end, "", forms)  # 손실함수값: a form to avoid stays one inside a compound
+                    resume = end
                     break
-            if matched is None:
-                i += 1
-                continue
-            yield matched
-            i = matched.end + len(matched.suffix)
 
     # -- English -----------------------------------------------------------------------
     def english(self, text: str) -> Iterator[EnMatch]:

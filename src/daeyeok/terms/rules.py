@@ -108,6 +108,21 @@ class Checker:
         self.terms = matcher.terms
         self.findings: list[Finding] = []
         self.uses: list[Use] = []
+        self._korean: dict[str, list[KoMatch]] = {}
+        self._english: dict[str, list[EnMatch]] = {}
+
+    def korean_matches(self, text: str) -> list[KoMatch]:
+        """Memoised: rules 1–5 and rule 6 look at the same runs."""
+        found = self._korean.get(text)
+        if found is None:
+            found = self._korean[text] = list(self.matcher.korean(text))
+        return found
+
+    def english_matches(self, text: str) -> list[EnMatch]:
+        found = self._english.get(text)
+        if found is None:
+            found = self._english[text] = list(self.matcher.english(text))
+        return found
 
     # -- helpers -----------------------------------------------------------------------
     def _diag(self, page: Page, run: Run, at: int, severity: Severity, code: str, message: str, fix: str | None) -> Diagnostic:
@@ -144,12 +159,12 @@ class Checker:
     def _check_run(self, page: Page, run: Run, state: PageState) -> None:
         text = run.text
         gloss_spans: list[tuple[int, int]] = []
-        for m in self.matcher.korean(text):
+        for m in self.korean_matches(text):
             paren = _paren_after(text, m.end) if not m.suffix else None
             if paren is not None:
                 gloss_spans.append((paren.open, paren.close))
             self._korean_use(page, run, m, paren, state)
-        for e in self.matcher.english(text):
+        for e in self.english_matches(text):
             if any(a <= e.start < b for a, b in gloss_spans):
                 continue
             self._english_use(page, run, e, state)
@@ -321,22 +336,28 @@ class Checker:
         en_blocks = blocks_from_tokens(english.tokens)
         ko_runs = _runs_by_line(korean)
         en_runs = _runs_by_line(english)
+        prose = [b for b in ko_blocks if b.kind in PROSE_KINDS]
+        neighbours = {id(b): prose[max(0, i - 1) : i + 2] for i, b in enumerate(prose)}
         for source, target in structural_pairs(en_blocks, ko_blocks):
             if target.kind not in PROSE_KINDS or source.kind not in PROSE_KINDS:
                 continue
             kr = [r for ln in range(target.start, target.end + 1) for r in ko_runs.get(ln, ())]
+            # a translator may move a word across a formula or a sentence boundary: the term
+            # counts as rendered when the paragraph before or after has it
+            around = [r for b in neighbours[id(target)] for ln in range(b.start, b.end + 1) for r in ko_runs.get(ln, ())]
             er = [r for ln in range(source.start, source.end + 1) for r in en_runs.get(ln, ())]
             if not kr or not er:
+                continue
+            wanted = {t for r in er for e in self.english_matches(r.text) for t in e.terms}
+            if not wanted:
                 continue
             ko_text = " ".join(r.text for r in kr)
             if not is_hangul_text(ko_text):
                 continue  # an untranslated paragraph is the status report's business
-            wanted = {t for r in er for t in self.matcher.english_terms(r.text)}
-            if not wanted:
-                continue
-            present = {f.term for m in self.matcher.korean(ko_text) for f in m.forms} | self.matcher.english_terms(ko_text)
+            present = {f.term for r in around for m in self.korean_matches(r.text) for f in m.forms}
+            present |= {t for r in around for e in self.english_matches(r.text) for t in e.terms}
             for t in sorted(wanted - present):
-                if self._rendered_loosely(t, ko_text):
+                if self._rendered_loosely(t, " ".join(r.text for r in around)):
                     continue
                 term = self.terms[t]
                 run = kr[0]
