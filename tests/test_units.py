@@ -137,3 +137,18 @@ def test_refuse_reason(tmp_path: Path) -> None:
     assert "is the site directory" in str(refuse_reason(site, site, site / "content"))
     assert "contains the site directory" in str(refuse_reason(tmp_path, site, site / "content"))
     assert "inside content/" in str(refuse_reason(site / "content" / "x", site, site / "content"))
+
+
+def test_atomic_rewrite_keeps_permissions_and_bytes(tmp_path: Path) -> None:
+    from daeyeok.atomicfile import write_text_atomic
+
+    target = tmp_path / "page.md"
+    target.write_text("old\r\n", encoding="utf-8")
+    target.chmod(0o640)
+    write_text_atomic(target, "새 내용\r\n")
+    assert target.read_bytes() == "새 내용\r\n".encode()
+    assert target.stat().st_mode & 0o777 == 0o640
+    fresh = tmp_path / "new.lock"
+    write_text_atomic(fresh, "{}\n")
+    assert fresh.stat().st_mode & 0o077 != 0, "a new file is not private (mkstemp's 0600)"
+    assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".")] == []

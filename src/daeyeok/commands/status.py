@@ -33,6 +33,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    from ..atomicfile import write_text_atomic
     from ..build import prepare
     from ..diagnostics import Diagnostic, DiagnosticError, Severity, error, sorted_unique
     from ..status import lock as lockfile
@@ -93,7 +94,7 @@ def run(args: argparse.Namespace) -> int:
                 changes[(key, lang)] = lockfile.entry_for(status.source_lang, ps.source_blocks, ps.alignment)
         if not changes:
             return 1
-        lockfile.write_atomic(root / lockfile.LOCK_FILE, lockfile.dumps(lockfile.updated(status.lock, changes)))
+        write_text_atomic(root / lockfile.LOCK_FILE, lockfile.dumps(lockfile.updated(status.lock, changes)))
         for key, lang in sorted(changes):
             print(f"accepted {key} ({lang}): {len(changes[(key, lang)].blocks)} source blocks recorded in {lockfile.LOCK_FILE}", file=sys.stderr)
         prepared = prepare(root)

@@ -18,10 +18,7 @@ hand-edited mistake is reported at its line and column.
 
 from __future__ import annotations
 
-import contextlib
 import json
-import os
-import tempfile
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -145,21 +142,6 @@ def parse(path: Path | str, text: str) -> tuple[Lock, list[Diagnostic]]:
             if ok:
                 lock.entries[(str(key), str(lang))] = LockEntry(entry["source"], tuple(blocks))
     return lock, diags
-
-
-def write_atomic(path: Path, text: str) -> None:
-    """Write via a temporary file in the same directory and rename, so a crash never leaves half a lock."""
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as fh:
-            fh.write(text)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(tmp)
-        raise
 
 
 def updated(lock: Lock, changes: Mapping[tuple[str, str], LockEntry]) -> Lock:

@@ -11,12 +11,11 @@ loader normalised away before checking) are put back on writing.
 from __future__ import annotations
 
 import difflib
-import os
-import tempfile
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from ..atomicfile import write_text_atomic
 from ..diagnostics import Diagnostic, error
 from .findings import Edit, Finding
 
@@ -86,25 +85,11 @@ def _overlaps(a: Edit, b: Edit) -> bool:
     return (a.start < b.end and b.start < a.end) or (a.start == b.start and a.end == b.end)
 
 
-def write_atomically(file: Path, text: str) -> None:
-    """Temp file in the same directory, then ``os.replace``: a crash leaves the old or the new file, never half."""
-    mode = file.stat().st_mode & 0o7777
-    fd, tmp = tempfile.mkstemp(prefix=f".{file.name}.", suffix=".tmp", dir=file.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
-            handle.write(text)
-        os.chmod(tmp, mode)
-        os.replace(tmp, file)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-
-
 def apply(fixes: Sequence[FileFix]) -> list[Diagnostic]:
     problems: list[Diagnostic] = []
     for fix in fixes:
         try:
-            write_atomically(fix.file, fix.file_text())
+            write_text_atomic(fix.file, fix.file_text())
         except OSError as exc:
             problems.append(error(fix.path, 0, 0, "fix", f"could not write the fixed file: {exc.strerror or exc}"))
     return problems
