@@ -149,6 +149,7 @@ def render_site(prepared: Prepared, math: MathRenderer, renderer: SiteRenderer |
     renderer = renderer or make_renderer(prepared, math)
     renderer.status = prepared.status
     renderer.last_updated = last_updated(sources.root, [doc.source.path for doc in site.docs.values()])  # one git call
+    renderer.static_files = {rel: s.path for rel, s in sources.static.items()}  # image sizes for <img width height>
     files: dict[str, bytes] = {}
     diags: list[Diagnostic] = []
     for page in site.pages():

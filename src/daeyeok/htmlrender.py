@@ -39,6 +39,8 @@ class RenderContext:
     block_line: int = 0
     #: HTML to insert before the token at an index (outdated-translation markers, block anchors)
     block_hook: Callable[[int], str] | None = None
+    #: intrinsic (width, height) of an image by its final URL, so <img> reserves its box (no layout shift)
+    image_size: Callable[[str], tuple[int, int] | None] | None = None
 
 
 def _ctx(env: EnvType) -> RenderContext:
@@ -96,7 +98,32 @@ def _rewrite_html(fragment: str, ctx: RenderContext, line: int) -> str:
             value = escape(_rewrite(value, ctx), quote=True)
         return f"{match.group('name')}{match.group('q')}{value}{match.group('q')}"
 
-    return _ATTR.sub(sub, fragment)
+    return _size_images(_ATTR.sub(sub, fragment), ctx)
+
+
+_IMG_TAG = re.compile(r"<img\b[^>]*>", re.IGNORECASE | re.DOTALL)
+_SRC = re.compile(r"""\bsrc\s*=\s*(["'])(.*?)\1""", re.IGNORECASE | re.DOTALL)
+_SIZE_ATTR = re.compile(r"\s(?:width|height)\s*=", re.IGNORECASE)
+
+
+def _size_images(fragment: str, ctx: RenderContext) -> str:
+    """Raw-HTML ``<img>`` tags without width and height get the file's intrinsic size."""
+    if ctx.image_size is None or "<img" not in fragment.lower():
+        return fragment
+    measure = ctx.image_size
+
+    def sub(match: re.Match[str]) -> str:
+        tag = match.group()
+        src = _SRC.search(tag)
+        if src is None or _SIZE_ATTR.search(tag):
+            return tag
+        size = measure(src.group(2))
+        if size is None:
+            return tag
+        end = len(tag) - (2 if tag.endswith("/>") else 1)
+        return f'{tag[:end].rstrip()} width="{size[0]}" height="{size[1]}"{tag[end:]}'
+
+    return _IMG_TAG.sub(sub, fragment)
 
 
 def _render_html_block(self: Any, tokens: Sequence[Token], idx: int, options: OptionsDict, env: EnvType) -> str:
@@ -127,6 +154,10 @@ def _render_image(self: Any, tokens: Sequence[Token], idx: int, options: Options
     attrs["src"] = ctx.resolve(str(tok.attrGet("src") or "")).url
     attrs["alt"] = self.renderInlineAsText(tok.children or [], options, env)
     attrs.setdefault("loading", "lazy")
+    if ctx.image_size is not None and "width" not in attrs and "height" not in attrs:
+        size = ctx.image_size(str(attrs["src"]))
+        if size is not None:
+            attrs["width"], attrs["height"] = str(size[0]), str(size[1])
     attrs.setdefault("decoding", "async")
     ordered = ["src", "alt"] + sorted(k for k in attrs if k not in ("src", "alt"))
     return "<img" + "".join(f' {k}="{escape(str(attrs[k]))}"' for k in ordered) + ">"

@@ -33,8 +33,22 @@ PARALLEL_DIR = "parallel/"
 
 
 def top_level_starts(tokens: Sequence[Any]) -> frozenset[int]:
-    """Indexes of tokens that open (or are) a top-level block."""
-    return frozenset(i for i, tok in enumerate(tokens) if tok.level == 0 and tok.nesting >= 0 and tok.type != "front_matter")
+    """Indexes of tokens that open (or are) a top-level block.
+
+    The footnote list is one block: markdown-it gives its items level 0 too,
+    and cutting between ``<ol>`` and its ``<li>`` would break the list.
+    """
+    starts: set[int] = set()
+    in_footnotes = False
+    for i, tok in enumerate(tokens):
+        if tok.type == "footnote_block_open":
+            starts.add(i)
+            in_footnotes = True
+        elif tok.type == "footnote_block_close":
+            in_footnotes = False
+        elif not in_footnotes and tok.level == 0 and tok.nesting >= 0 and tok.type != "front_matter":
+            starts.add(i)
+    return frozenset(starts)
 
 
 def marking_hook(tokens: Sequence[Any], inner: Any = None) -> Any:

@@ -13,6 +13,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
+from urllib.parse import unquote
 from xml.sax.saxutils import escape as xml_escape
 
 import jinja2
@@ -21,6 +22,7 @@ from markupsafe import Markup
 from . import i18n
 from .diagnostics import Diagnostic, display_path, error
 from .htmlrender import RenderContext, RenderedBody, render_body
+from .imagesize import image_size
 from .links import resolve
 from .loader import TextFile
 from .markdown import parser
@@ -114,6 +116,8 @@ class SiteRenderer:
         self._bodies: dict[tuple[str, str, str], RenderedBody] = {}
         self.status: SiteStatus | None = None  # translation status (daeyeok.status), set by the build
         self.last_updated: Mapping[Path, str] = {}  # source file -> YYYY-MM-DD of its last commit (daeyeok.lastmod)
+        self.static_files: Mapping[str, Path] = {}  # output path -> file, for image sizes (set by the build)
+        self._image_sizes: dict[str, tuple[int, int] | None] = {}
 
     # -- pieces of the page context -------------------------------------------------
     def _render_context(self, page: Page, marked: bool = False) -> RenderContext:
@@ -126,7 +130,19 @@ class SiteRenderer:
             resolve=lambda target: resolve(target, doc_key=page.key, lang=page.lang, base_url=cfg.base_url, page_site_path=here),
             raw_html=cfg.raw_html,
             block_hook=marking_hook(page.doc.tokens, hook) if marked else hook,
+            image_size=self.image_size,
         )
+
+    def image_size(self, url: str) -> tuple[int, int] | None:
+        """Intrinsic size of a site image by its URL (``/base/figures/a.svg``), measured once per build."""
+        base = self.site.config.base_url
+        if not url.startswith(base):
+            return None
+        rel = unquote(url[len(base) :].split("#")[0].split("?")[0])
+        if rel not in self._image_sizes:
+            path = self.static_files.get(rel)
+            self._image_sizes[rel] = image_size(path) if path is not None else None
+        return self._image_sizes[rel]
 
     def body(self, page: Page) -> RenderedBody:
         key = (page.lang, page.key, page.doc.lang)

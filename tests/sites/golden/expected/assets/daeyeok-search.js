@@ -102,7 +102,6 @@ export function init(root) {
 
   function close() {
     panel.hidden = true;
-    input.setAttribute("aria-expanded", "false");
   }
 
   async function run() {
@@ -140,7 +139,6 @@ export function init(root) {
     panel.innerHTML = html;
     panel.dataset.query = raw; // what these results answer (tests and styles can wait on it)
     panel.hidden = false;
-    input.setAttribute("aria-expanded", "true");
   }
 
   const hits = () => Array.from(panel.querySelectorAll(".search__hit"));
@@ -181,10 +179,7 @@ export function init(root) {
     if (!root.contains(e.target)) close();
   });
   input.addEventListener("focus", () => {
-    if (panel.childElementCount) {
-      panel.hidden = false;
-      input.setAttribute("aria-expanded", "true");
-    }
+    if (panel.childElementCount) panel.hidden = false;
   });
   load().catch(() => {});
   if (input.value) run();

@@ -78,6 +78,7 @@
         single = prose.innerHTML;
         prose.innerHTML = other.innerHTML;
         show(true);
+        document.dispatchEvent(new CustomEvent("daeyeok:content"));
       });
     };
     ptoggle.setAttribute("role", "button");
@@ -89,6 +90,7 @@
       if (ptoggle.dataset.state === "on") {
         if (single !== null) prose.innerHTML = single;
         show(false);
+        document.dispatchEvent(new CustomEvent("daeyeok:content"));
         remember(false);
       } else {
         turnOn().then(function () { remember(true); }, function () { location.href = ptoggle.href; });
@@ -99,6 +101,19 @@
     if (onParallelPage) remember(true);
     else if (saved === "on") turnOn().catch(function () { /* stays single */ });
   }
+
+  // Code and formulas wider than the column scroll sideways: make those (and only those) reachable
+  // with the keyboard, so they can be scrolled without a mouse.
+  var scrollables = function (scope) {
+    Array.prototype.forEach.call(scope.querySelectorAll(".highlight pre, .math-display, .table-wrap"), function (el) {
+      var overflows = el.scrollWidth > el.clientWidth + 1 || el.scrollHeight > el.clientHeight + 1;
+      if (overflows && !el.hasAttribute("tabindex")) el.setAttribute("tabindex", "0");
+    });
+  };
+  scrollables(document);
+  window.addEventListener("resize", function () { scrollables(document); });
+  window.addEventListener("load", function () { scrollables(document); }); // after fonts: formulas widen
+  document.addEventListener("daeyeok:content", function () { scrollables(document); });
 
   var menu = document.querySelector("[data-menu-toggle]");
   var sidebar = document.getElementById("sidebar");

@@ -1,0 +1,87 @@
+"""Search index pieces without a browser: Korean helper words, search documents, a deterministic bundle."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from daeyeok.align import Alignment
+from daeyeok.build import build, prepare
+from daeyeok.lastmod import parse_log
+from daeyeok.parallel import rows, split_marked, top_level_starts
+from daeyeok.search import search_documents
+from daeyeok.search.expand import MARK, Expander, joined_compounds, strip_particles, vocabulary, word_endings
+from daeyeok.search.index import normalise_entry
+
+SITE = Path(__file__).parent / "sites" / "search"
+
+
+def test_particles_are_stripped_down_to_the_noun() -> None:
+    assert strip_particles("신경망을") == "신경망"
+    assert strip_particles("신경망에서는") == "신경망"
+    assert strip_particles("신경망들의") == "신경망"
+    assert strip_particles("경사하강법을") == "경사하강법"  # 하 is not a particle here
+    assert strip_particles("나이") == "나이"  # two syllables stay whole
+    assert strip_particles("가중치") == "가중치"
+
+
+def test_compounds_join_only_after_a_bare_noun() -> None:
+    assert joined_compounds("손실 함수를 최소화한다") == ["손실함수를"]
+    assert joined_compounds("손실을 함수로") == []  # 손실을 carries a particle
+    assert joined_compounds("큰 위반") == []  # one-syllable words do not start compounds
+
+
+def test_word_endings_only_yield_words_the_site_knows() -> None:
+    words = vocabulary(["신경망은 층으로 이루어진다"])
+    assert word_endings("인공신경망의", words) == ["신경망"]
+    assert word_endings("클래스", words) == []
+
+
+def test_glossary_forms_are_added_in_both_languages() -> None:
+    site = prepare(SITE).site
+    expander = Expander(site.glossary)
+    assert {"gradient", "gradients", "기울기"} <= set(expander.tokens("그라디언트는 오르막을 가리킨다", "ko"))
+    assert {"그라디언트", "기울기"} <= set(expander.tokens("The gradient points uphill", "en"))
+    assert "그라디언트는" not in expander.tokens("그라디언트는 오르막을 가리킨다", "ko"), "words already in the text are not repeated"
+
+
+def test_search_documents_mark_helper_words_and_keep_heading_ids() -> None:
+    docs = {d.site_path: d for d in search_documents(prepare(SITE).site)}
+    ko = docs["ko/history/"].html
+    assert f"{MARK}신경망" in ko and 'data-pagefind-weight="0.5"' in ko
+    assert '<html lang="ko">' in ko and "인공신경망의 역사는 길다." in ko
+    assert "ko/preprocessing/" in docs and "en/preprocessing/" in docs
+
+
+def test_entry_json_is_written_with_sorted_keys() -> None:
+    a = normalise_entry(b'{"version":"1.5.2","languages":{"ko":{"hash":"k"},"en":{"hash":"e"}}}')
+    b = normalise_entry(b'{"languages":{"en":{"hash":"e"},"ko":{"hash":"k"}},"version":"1.5.2"}')
+    assert a == b == b'{"languages":{"en":{"hash":"e"},"ko":{"hash":"k"}},"version":"1.5.2"}'
+
+
+def test_two_builds_give_a_byte_identical_search_bundle() -> None:
+    first = build(SITE, write=False, use_cache=False).files
+    second = build(SITE, write=False, use_cache=False).files
+    bundle = sorted(k for k in first if k.startswith("pagefind/"))
+    assert any(k.startswith("pagefind/index/ko_") for k in bundle) and any(k.startswith("pagefind/index/en_") for k in bundle)
+    assert bundle == sorted(k for k in second if k.startswith("pagefind/"))
+    assert all(first[k] == second[k] for k in bundle)
+    assert "pagefind/pagefind-ui.js" not in first, "Pagefind's own UI is not shipped"
+    assert b'"particles"' in first["assets/daeyeok-search.js"] and b"/*DAEYEOK_RULES*/" not in first["assets/daeyeok-search.js"]
+
+
+def test_parallel_rows_pair_blocks_in_order() -> None:
+    site = prepare(SITE).site
+    ko, en = site.docs[("ko", "intro")], site.docs[("en", "intro")]
+    files = build(SITE, write=False, use_cache=False).files
+    parallel = files["ko/intro/parallel/index.html"].decode()
+    assert 'class="parallel__other" lang="en"' in parallel and "신경망은 여러 층으로" in parallel
+    assert '<meta name="robots" content="noindex">' in parallel
+    assert "ko/intro/parallel/index.html" not in files["sitemap.xml"].decode()
+    assert top_level_starts(ko.tokens) and top_level_starts(en.tokens)
+    assert split_marked("", ko.tokens) == []
+    assert rows([], [], [], [], Alignment(()), "en") == []
+
+
+def test_git_log_output_gives_the_newest_date_per_file() -> None:
+    out = "\x002026-03-02\ncontent/ko/a.md\n\n\x002026-01-01\ncontent/ko/a.md\ncontent/en/a.md\n"
+    assert parse_log(out) == {"content/ko/a.md": "2026-03-02", "content/en/a.md": "2026-01-01"}
