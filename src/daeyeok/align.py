@@ -25,6 +25,7 @@ on the markdown-it tokens of a parsed :class:`~daeyeok.model.Document`.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import html
 import math
@@ -413,6 +414,7 @@ _CODE_COMMENT = re.compile(r"(#|//)[^\n]*|/\*.*?\*/", re.DOTALL)
 _CODE_STRING = re.compile(r"'''.*?'''|\"\"\".*?\"\"\"|'(?:\\.|[^'\\\n])*'|\"(?:\\.|[^\"\\\n])*\"", re.DOTALL)
 
 
+@functools.lru_cache(maxsize=4096)
 def code_skeleton(code: str, language: str = "") -> str:
     """Code without comments, string literals and whitespace: what a translation must keep.
 
@@ -441,6 +443,7 @@ class _Features:
     verbatim: str  # formula or code skeleton for verbatim kinds
 
 
+@functools.lru_cache(maxsize=65536)
 def _features(block: Block) -> _Features:
     inv: set[str] = set()
     inv.update("f:" + f.normalized for f in block.formulas)
@@ -466,17 +469,22 @@ def _ratio_similarity(a: str, b: str) -> float:
     return difflib.SequenceMatcher(None, a, b, autojunk=False).ratio()
 
 
+def length_ratio(fs: Sequence[_Features], ft: Sequence[_Features]) -> float:
+    """How much longer the target's prose is than the source's, over the whole page."""
+    s_len = sum(f.length for f in fs if f.kind in PROSE_KINDS) or 1
+    t_len = sum(f.length for f in ft if f.kind in PROSE_KINDS) or 1
+    return t_len / s_len
+
+
 class _Scorer:
     """Scores for candidate pairs, memoised; ``ratio`` is target/source text length overall."""
 
-    def __init__(self, source: Sequence[Block], target: Sequence[Block]):
+    def __init__(self, source: Sequence[Block], target: Sequence[Block], ratio: float | None = None):
         self.source = source
         self.target = target
         self.fs = [_features(b) for b in source]
         self.ft = [_features(b) for b in target]
-        s_len = sum(f.length for f in self.fs if f.kind in PROSE_KINDS) or 1
-        t_len = sum(f.length for f in self.ft if f.kind in PROSE_KINDS) or 1
-        self.ratio = t_len / s_len
+        self.ratio = ratio if ratio is not None else length_ratio(self.fs, self.ft)
         self.memo: dict[tuple[int, int, int, int], float | None] = {}
 
     def pair(self, s: Block, t: Block, fs: _Features, ft: _Features) -> float | None:
@@ -540,16 +548,54 @@ class _Scorer:
 _STEPS = ((1, 1), (2, 1), (1, 2))
 
 
+def _anchor_key(block: Block) -> str | None:
+    """What makes a block an unmistakable anchor: a pinned heading id, or a formula or code
+    block whose content (code without comments and strings) is the same on both sides."""
+    if block.kind == "heading" and block.pinned and block.heading_id:
+        return "h:" + block.heading_id
+    if block.kind == "math":
+        return "m:" + normalize_tex(block.text)
+    if block.kind == "code":
+        return "c:" + code_skeleton(block.text, block.info)
+    return None
+
+
 def align(source: Sequence[Block], target: Sequence[Block]) -> Alignment:
+    """Pair source blocks with target blocks: anchors first, then the stretches between them.
+
+    Identical formulas and code and equal pinned heading ids are paired first
+    (in order, by a longest-common-subsequence match); :func:`align_stretch`
+    then pairs the blocks between consecutive anchors.  Long pages with
+    untranslated stretches stay fast, since the quadratic search only ever
+    sees one stretch.
+    """
+    keys_s = [_anchor_key(b) or f"\0s{i}" for i, b in enumerate(source)]
+    keys_t = [_anchor_key(b) or f"\0t{j}" for j, b in enumerate(target)]
+    import difflib
+
+    matcher = difflib.SequenceMatcher(None, keys_s, keys_t, autojunk=False)
+    ratio = length_ratio([_features(b) for b in source], [_features(b) for b in target])
+    pairs: list[Pair] = []
+    i = j = 0
+    for a, b, size in matcher.get_matching_blocks():
+        pairs.extend(align_stretch(source[i:a], target[j:b], ratio).pairs)
+        pairs.extend(Pair(source[a + k], target[b + k], 3.0) for k in range(size))
+        i, j = a + size, b + size
+    return Alignment(tuple(pairs))
+
+
+def align_stretch(source: Sequence[Block], target: Sequence[Block], ratio: float | None = None) -> Alignment:
     """Pair source blocks with target blocks, keeping both orders.
 
     Gaps cost nothing and every feasible pair scores at least 0, so where
     both sides have the same structure every block is paired in order; where
     one side has an extra or missing block the gap goes where length and
-    invariants agree best.  Runs in O(len(source) × len(target)).
+    invariants agree best.  Runs in O(len(source) × band).
     """
     n, m = len(source), len(target)
-    scorer = _Scorer(source, target)
+    if n == 0 or m == 0:
+        return Alignment(tuple([Pair(s, None) for s in source] + [Pair(None, t) for t in target]))
+    scorer = _Scorer(source, target, ratio)
     if n == m and all(s.kind == t.kind for s, t in zip(source, target, strict=True)):
         # The common case, a complete translation: the same structure on both sides. Pair in
         # order when every pair is feasible, without the quadratic search.

@@ -7,16 +7,22 @@ leaves the previous site untouched.
 
 from __future__ import annotations
 
+import dataclasses
+import functools
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from . import manifest
 from .checks import check_site
 from .config import parse_config
-from .diagnostics import Diagnostic, DiagnosticError, error, has_errors, sorted_unique, warning
+from .diagnostics import Diagnostic, DiagnosticError, Severity, error, has_errors, sorted_unique, warning
+from .doccache import DocCache, cached_parse
 from .glossary import parse_glossary
-from .lastmod import last_updated
+from .glossary_page import glossary_path
+from .glossary_page import published as glossary_published
 from .highlight import stylesheet as pygments_css
+from .lastmod import last_updated
 from .loader import CONTENT_DIR, SiteSources, TextFile, load_site
 from .mathrender import MathCache, MathRenderer, create_engine
 from .model import Document, Glossary, SiteConfig
@@ -24,9 +30,9 @@ from .parse import parse_document
 from .render import SiteRenderer, robots_txt
 from .search import search_files
 from .site import Site, assemble
-from .terms import check_site as check_terms
 from .status.report import SiteStatus, compute_status
 from .status.web import STATUS_KEY, status_output_files
+from .terms import check_site as check_terms
 from .urls import output_file
 from .writer import WriteError, refuse_reason, write_site
 
@@ -43,6 +49,7 @@ class BuildResult:
     copies: dict[str, Path] = field(default_factory=dict)
     written: bool = False
     stats: dict[str, int] = field(default_factory=dict)
+    up_to_date: bool = False  # nothing changed since the last build, whose output stands (daeyeok.manifest)
 
     def ok(self, strict: bool = False) -> bool:
         return not has_errors(self.diagnostics, strict)
@@ -104,23 +111,61 @@ def load_glossary(sources: SiteSources) -> tuple[Glossary | None, list[Diagnosti
     return parse_glossary(sources.glossary.path, sources.glossary.text)
 
 
+def terms_in_build(site: Site) -> list[Diagnostic]:
+    """Glossary findings as site.yml's ``glossary_check`` wants them in a build.
+
+    A team adopting daeyeok with years of existing drift (an imported site)
+    can keep building while it works through ``daeyeok check``.
+    """
+    level = site.config.glossary_check
+    if level == "off":
+        return []
+    found = check_terms(site)
+    if level == "warning":
+        return [dataclasses.replace(d, severity=Severity.WARNING) if d.severity is Severity.ERROR else d for d in found]
+    return found
+
+
 class PrepareSteps:
     """How :func:`prepare` parses; the preview server passes a subclass that reuses unchanged files."""
+
+    def __init__(self, doc_cache: DocCache | None = None):
+        self.doc_cache = doc_cache
 
     def load_config(self, sources: SiteSources, base_url: str | None) -> tuple[SiteConfig | None, list[Diagnostic]]:
         return load_config(sources, base_url)
 
     def parse_pages(self, sources: SiteSources, config: SiteConfig) -> tuple[dict[tuple[str, str], Document], list[Diagnostic]]:
+        if self.doc_cache is not None:
+            return parse_pages(sources, config, functools.partial(cached_parse, self.doc_cache))
         return parse_pages(sources, config)
 
     def load_glossary(self, sources: SiteSources) -> tuple[Glossary | None, list[Diagnostic]]:
         return load_glossary(sources)
 
 
-def prepare(root: Path, base_url: str | None = None, *, steps: PrepareSteps | None = None) -> Prepared:
-    """Load, parse and check; raises :class:`DiagnosticError` when there is nothing to build."""
-    steps = steps or PrepareSteps()
-    sources = load_site(root)
+def prepare(
+    root: Path,
+    base_url: str | None = None,
+    *,
+    steps: PrepareSteps | None = None,
+    sources: SiteSources | None = None,
+    terms: bool = True,
+    use_cache: bool = True,
+) -> Prepared:
+    """Load, parse and check; raises :class:`DiagnosticError` when there is nothing to build.
+
+    ``terms=False`` leaves the glossary checks to the caller (``daeyeok check`` runs them
+    itself, unfiltered by site.yml's ``glossary_check``).  Parsed pages come from the
+    on-disk cache (:mod:`daeyeok.doccache`) unless ``use_cache`` is off.
+    """
+    if steps is None:
+        cache = DocCache(root.absolute() / CACHE_DIR / "docs.sqlite" if use_cache else None)
+        try:
+            return prepare(root, base_url, steps=PrepareSteps(cache), sources=sources, terms=terms)
+        finally:
+            cache.close()
+    sources = sources or load_site(root)
     diags = list(sources.diagnostics)
     config, found = steps.load_config(sources, base_url)
     diags += found
@@ -133,7 +178,8 @@ def prepare(root: Path, base_url: str | None = None, *, steps: PrepareSteps | No
     static_paths = frozenset(sources.static) | frozenset(THEME_STYLESHEETS) | {"sitemap.xml", "404.html", "robots.txt", "index.html"}
     site = assemble(config, docs, glossary, static_paths)
     diags += check_site(site)
-    diags += check_terms(site)  # glossary terms and particles (daeyeok.terms), as `daeyeok check` reports them
+    if terms:
+        diags += terms_in_build(site)  # glossary terms and particles (daeyeok.terms), as `daeyeok check` reports them
     status = compute_status(site, sources.lock)  # structure findings between translations and sources, as warnings
     diags += status.diagnostics
     return Prepared(sources, config, site, diags, status)
@@ -180,6 +226,10 @@ def render_site(prepared: Prepared, math: MathRenderer, renderer: SiteRenderer |
             data, diag = renderer.render_status(lang)
             diags += [diag] if diag else []
             files.update({name: data} if data is not None else {})
+    for lang in site.config.languages if glossary_published(site) else ():  # /<lang>/glossary/ (daeyeok.glossary_page)
+        data, diag = renderer.render_glossary(lang)
+        diags += [diag] if diag else []
+        files.update({output_file(glossary_path(lang)): data} if data is not None else {})
     files["sitemap.xml"] = renderer.sitemap()
     files["robots.txt"] = robots_txt(site)
     files["assets/pygments.css"] = pygments_css().encode("utf-8")
@@ -197,8 +247,13 @@ def build(root: Path, out: Path | None = None, *, base_url: str | None = None, s
     reason = refuse_reason(out, root, root / CONTENT_DIR)
     if reason:
         return BuildResult([error(str(out), 0, 0, "output", reason)])
+    sources = load_site(root)
+    cache_dir = root / CACHE_DIR
+    stamp = manifest.fingerprint(sources, {"base_url": base_url, "strict": strict}) if use_cache and write else None
+    if stamp is not None and (previous := manifest.up_to_date(cache_dir, stamp, out)) is not None:
+        return BuildResult(previous[0], out, stats=previous[1], up_to_date=True)
     try:
-        prepared = prepare(root, base_url)
+        prepared = prepare(root, base_url, sources=sources, use_cache=use_cache)
     except DiagnosticError as exc:
         return BuildResult(sorted_unique(exc.diagnostics))
     diags = list(prepared.diagnostics)
@@ -217,12 +272,15 @@ def build(root: Path, out: Path | None = None, *, base_url: str | None = None, s
     )
     if not write or not result.ok(strict):
         return result
+    manifest.forget(cache_dir)  # the output is about to change: no shortcut until it is recorded again
     try:
         write_site(out, files, copies)
     except WriteError as exc:
         result.diagnostics.append(error(str(out), 0, 0, "output", str(exc)))
         return result
     result.written = True
+    if stamp is not None:
+        manifest.save(cache_dir, stamp, out, merged(files, copies), diags, result.stats)
     return result
 
 
