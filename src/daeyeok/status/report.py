@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
-from ..align import Alignment, Block, align, extract_blocks
+from ..align import Alignment, Block, align_documents, extract_blocks
 from ..diagnostics import Diagnostic
 from ..loader import TextFile
 from ..model import Document
@@ -107,7 +107,7 @@ def page_status(key: str, lang: str, source: Document, target: Document | None, 
         empty = SyncState(False, (), (), ())
         return PageStatus(key, lang, source, None, src_blocks, (), None, page_progress(src_blocks, None), empty, ())
     tgt_blocks = extract_blocks(target)
-    alignment = align(src_blocks, tgt_blocks)
+    alignment = align_documents(source, target)  # memoised: the parallel view and search reuse it
     progress = page_progress(src_blocks, alignment)
     sync = sync_state(lock.get(key, lang), src_blocks, tgt_blocks, alignment)
     findings = tuple(check_structure(source, target, src_blocks, tgt_blocks, alignment))
