@@ -151,25 +151,30 @@ class Expander:
     def __init__(self, glossary: Glossary | None, words: Set[str] = frozenset()):
         self.terms = [term_forms(t) for t in glossary.terms] if glossary else []
         self.words = words  # known Korean words (:func:`vocabulary`) that word endings may produce
-        self._english = [
-            re.compile(
-                "|".join(rf"(?<![A-Za-z0-9]){re.escape(f)}(?![A-Za-z0-9])" for f in sorted(t.english, key=len, reverse=True)),
-                0 if t.case_sensitive else re.IGNORECASE,
-            )
-            if t.english
-            else None
-            for t in self.terms
-        ]
+        # All English forms in two alternations (case-insensitive and case-sensitive terms), so a
+        # block is scanned twice in all rather than once per term: form -> the terms it names.
+        self._english: list[tuple[re.Pattern[str], dict[str, list[int]], bool]] = []
+        for sensitive in (False, True):
+            owners: dict[str, list[int]] = {}
+            for i, t in enumerate(self.terms):
+                if t.case_sensitive is sensitive:
+                    for f in t.english:
+                        owners.setdefault(f if sensitive else f.lower(), []).append(i)
+            if owners:
+                pattern = "|".join(rf"(?<![A-Za-z0-9]){re.escape(f)}(?![A-Za-z0-9])" for f in sorted(owners, key=len, reverse=True))
+                self._english.append((re.compile(pattern, 0 if sensitive else re.IGNORECASE), owners, sensitive))
+        self._korean = [tuple(k for k in t.korean if len(k.replace(" ", "")) >= 2) for t in self.terms]
 
     def glossary_tokens(self, text: str) -> list[str]:
         """Every form of every glossary term the text uses (Korean forms of two syllables or more, by substring)."""
-        out: list[str] = []
+        hits: set[int] = set()
+        for pattern, owners, sensitive in self._english:
+            for m in pattern.finditer(text):
+                hits.update(owners.get(m.group() if sensitive else m.group().lower(), ()))
         squeezed = text.replace(" ", "")
-        for t, english in zip(self.terms, self._english, strict=True):
-            hit = any(len(k.replace(" ", "")) >= 2 and (k in text or k.replace(" ", "") in squeezed) for k in t.korean)
-            if not hit and english is not None:
-                hit = english.search(text) is not None
-            if hit:
+        out: list[str] = []
+        for i, (t, korean) in enumerate(zip(self.terms, self._korean, strict=True)):
+            if i in hits or any(k in text or k.replace(" ", "") in squeezed for k in korean):
                 out.extend(t.forms)
         return out
 
