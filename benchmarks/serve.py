@@ -219,7 +219,9 @@ def measure(name: str, edits: int, workdir: Path, pages: int) -> Result:
                 t0 = time.time()
                 path.write_text(original + f"\n\n{marker}\n", encoding="utf-8")
                 state = stream.wait_new_digest(since, digest, WAIT)
-                tab.wait_for_function(f"() => document.body && document.body.innerText.includes({json.dumps(marker)})", timeout=WAIT * 1000)
+                tab.wait_for_function(
+                    f"() => window.__loadAt !== undefined && document.body && document.body.innerText.includes({json.dumps(marker)})", timeout=WAIT * 1000
+                )
                 load_at = tab.evaluate("window.__loadAt") / 1000.0
                 if i == 0:
                     continue
@@ -237,12 +239,16 @@ def measure(name: str, edits: int, workdir: Path, pages: int) -> Result:
 
 
 def main() -> int:
+    global CORPUS
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--sites", default="sample,synthetic,cs231n", help="comma-separated: sample, synthetic, cs231n")
     parser.add_argument("--edits", type=int, default=20)
     parser.add_argument("--synthetic-pages", type=int, default=50, help="pages per language for the synthetic site")
     parser.add_argument("--json", type=Path, default=None, help="also write the results here")
+    parser.add_argument("--corpus", type=Path, default=None, help=f"the cs231n corpus (default: {CORPUS})")
     args = parser.parse_args()
+    if args.corpus is not None:
+        CORPUS = args.corpus.absolute()
     names = [s.strip() for s in args.sites.split(",") if s.strip()]
     if "cs231n" in names and not CORPUS.is_dir():
         print(f"skipping cs231n: no corpus at {CORPUS}", file=sys.stderr)
