@@ -30,15 +30,13 @@ import hashlib
 import html
 import math
 import re
-from collections import OrderedDict
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any, TypeVar, cast
+from typing import Any
 
+from .memo import IdentityMemo
 from .model import Document
 from .plugins.positions import token_position
-
-T = TypeVar("T")
 
 #: Block kinds, and the letter each uses in generated block ids.
 KIND_LETTERS = {
@@ -406,33 +404,9 @@ def blocks_from_tokens(tokens: Sequence[Any], reserved: frozenset[str] = frozens
     return tuple(out)
 
 
-class _IdentityMemo:
-    """Results per document *object*, bounded: status, terms, search and the parallel view
-    all ask for the same page's blocks and alignment within one build.
-
-    Documents hold markdown-it tokens, which are not hashable, so entries are keyed by
-    ``id()`` and keep their documents alive, which makes a reused id impossible.
-    """
-
-    def __init__(self, size: int = 4096):
-        self.size = size
-        self.entries: OrderedDict[tuple[int, ...], tuple[tuple[object, ...], Any]] = OrderedDict()
-
-    def get(self, objs: tuple[object, ...], compute: Callable[[], T]) -> T:
-        key = tuple(id(o) for o in objs)
-        hit = self.entries.get(key)
-        if hit is not None and all(a is b for a, b in zip(hit[0], objs, strict=True)):
-            self.entries.move_to_end(key)
-            return cast(T, hit[1])
-        value = compute()
-        self.entries[key] = (objs, value)
-        if len(self.entries) > self.size:
-            self.entries.popitem(last=False)
-        return value
-
-
-_BLOCKS = _IdentityMemo()
-_ALIGNMENTS = _IdentityMemo(1024)
+#: status, terms, search and the parallel view ask for the same page's blocks and alignment
+_BLOCKS = IdentityMemo()
+_ALIGNMENTS = IdentityMemo(1024)
 
 
 def extract_blocks(doc: Document) -> tuple[Block, ...]:

@@ -19,7 +19,8 @@ from ..diagnostics import Diagnostic, display_path, error, sorted_unique
 from ..glossary import parse_glossary
 from ..korean import is_hangul_text
 from ..loader import decode
-from ..model import Glossary
+from ..memo import IdentityMemo
+from ..model import Document, Glossary
 from ..site import Site
 from .findings import Finding, Use
 from .glossary_checks import check_glossary
@@ -86,9 +87,39 @@ def check_site_result(site: Site) -> CheckResult:
     return result
 
 
+_MATCHERS = IdentityMemo(4)
+_GLOSSARY_FINDINGS = IdentityMemo(4)
+_PAGE_FINDINGS = IdentityMemo(8192)
+
+
 def check_site(site: Site) -> list[Diagnostic]:
-    """The glossary findings for ``daeyeok build`` (called from :func:`daeyeok.build.prepare`)."""
-    return check_site_result(site).diagnostics
+    """The glossary findings for ``daeyeok build`` (called from :func:`daeyeok.build.prepare`).
+
+    The same findings as :func:`check_site_result`, page by page and memoised per
+    (glossary, Korean document, English document) objects, so the preview server
+    re-checks only the pages whose text changed.
+    """
+    glossary = site.glossary
+    if glossary is None or KOREAN not in site.config.languages:
+        return []
+    matcher = _MATCHERS.get((glossary,), lambda: Matcher(glossary))
+    diags = list(_GLOSSARY_FINDINGS.get((glossary,), lambda: check_glossary(glossary)))
+    for key in site.keys:
+        doc = site.docs.get((KOREAN, key))
+        if doc is None:
+            continue
+        source = site.docs.get((ENGLISH, key))
+
+        def page_findings(doc: Document = doc, source: Document | None = source) -> list[Diagnostic]:
+            checker = Checker(matcher)
+            korean = markdown_page(display_path(doc.source.path), doc.source.text, doc.tokens)
+            checker.check_page(korean)
+            if source is not None:
+                checker.check_missing(korean, markdown_page(display_path(source.source.path), source.source.text, source.tokens))
+            return [f.diagnostic for f in checker.findings]
+
+        diags += _PAGE_FINDINGS.get((glossary, doc, source), page_findings)
+    return sorted_unique(diags)
 
 
 # -- files named on the command line -----------------------------------------------------------
