@@ -20,16 +20,18 @@ T = TypeVar("T")
 class IdentityMemo:
     def __init__(self, size: int = 4096):
         self.size = size
-        self.entries: OrderedDict[tuple[int, ...], tuple[tuple[object, ...], Any]] = OrderedDict()
+        self.entries: OrderedDict[tuple[int, ...], tuple[tuple[object, ...], object, Any]] = OrderedDict()
 
-    def get(self, objs: tuple[object, ...], compute: Callable[[], T]) -> T:
+    def get(self, objs: tuple[object, ...], compute: Callable[[], T], token: object = None) -> T:
+        """``compute()``'s value for these objects; ``token`` (compared by ``==``) is any further
+        plain input the value depends on."""
         key = tuple(id(o) for o in objs)
         hit = self.entries.get(key)
-        if hit is not None and all(a is b for a, b in zip(hit[0], objs, strict=True)):
+        if hit is not None and all(a is b for a, b in zip(hit[0], objs, strict=True)) and hit[1] == token:
             self.entries.move_to_end(key)
-            return cast(T, hit[1])
+            return cast(T, hit[2])
         value = compute()
-        self.entries[key] = (objs, value)
+        self.entries[key] = (objs, token, value)
         if len(self.entries) > self.size:
             self.entries.popitem(last=False)
         return value

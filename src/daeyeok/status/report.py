@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from ..align import Alignment, Block, align_documents, extract_blocks
 from ..diagnostics import Diagnostic
 from ..loader import TextFile
+from ..memo import IdentityMemo
 from ..model import Document
 from ..site import Site
 from .lock import Lock, parse
@@ -101,7 +102,18 @@ def source_language(languages: tuple[str, ...]) -> str | None:
     return SOURCE_LANGUAGE if SOURCE_LANGUAGE in languages and len(languages) > 1 else None
 
 
+_PAGE_STATUS = IdentityMemo(4096)
+_NO_TARGET = object()
+
+
 def page_status(key: str, lang: str, source: Document, target: Document | None, lock: Lock) -> PageStatus:
+    """The status of one page; memoised per document objects and lock entry, so the preview
+    server recomputes only pages whose text or sync record changed."""
+    objs = (source, target if target is not None else _NO_TARGET)
+    return _PAGE_STATUS.get(objs, lambda: _page_status(key, lang, source, target, lock), token=(key, lang, lock.get(key, lang)))
+
+
+def _page_status(key: str, lang: str, source: Document, target: Document | None, lock: Lock) -> PageStatus:
     src_blocks = extract_blocks(source)
     if target is None:
         empty = SyncState(False, (), (), ())
