@@ -37,7 +37,12 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     ap.add_argument(
         "--cache", type=Path, default=Path(os.environ.get("XDG_CACHE_HOME", Path.home() / ".cache")) / "daeyeok-bench", help="where the mkdocs venv lives"
     )
-    ap.add_argument("--daeyeok", default=str(REPO / ".venv" / "bin" / "daeyeok"), help="the daeyeok executable")
+    ap.add_argument(
+        "--daeyeok",
+        default=None,
+        help="the daeyeok executable to measure (default: a snapshot of src/daeyeok taken at the start, run by .venv/bin/python, "
+        "so edits to the checkout during the run change neither the code measured nor, through its fingerprint, the warm builds)",
+    )
     ap.add_argument("--scratch", type=Path, default=None, help="work directory (default: a new temporary directory, removed afterwards)")
     ap.add_argument("--keep", action="store_true", help="keep the work directory")
     ap.add_argument("--results-dir", type=Path, default=REPO / "benchmarks" / "results")
@@ -71,6 +76,7 @@ def _mode(runs: list[Run]) -> dict[str, Any]:
         "median_s": median(secs),
         "min_s": min(secs),
         "max_s": max(secs),
+        "cpu_median_s": median([r.cpu_seconds for r in runs]),
         "tree_peak_mib": max(r.tree_peak_mib for r in runs),
         "maxrss_mib": max(r.maxrss_mib for r in runs),
         "runs": [r.as_dict() | {"output_tail": r.output_tail[-400:]} for r in runs],
@@ -102,7 +108,9 @@ def bench(tool: Tool, corpus: Corpus, work: Path, runs: int) -> dict[str, Any]:
                 log(f"    {tool.name} {mode}: FAILED\n{run.output_tail}")
                 return result
             done.append(run)
-            log(f"    {tool.name:8} {mode:5} run {i + 1}/{runs}: {run.seconds:7.3f} s  peak {run.tree_peak_mib:6.0f} MiB  load {load_average()[0]:.2f}")
+            log(
+                f"    {tool.name:8} {mode:5} run {i + 1}/{runs}: {run.seconds:7.3f} s  cpu {run.cpu_seconds:7.2f} s  peak {run.tree_peak_mib:6.0f} MiB  load {load_average()[0]:.2f}"
+            )
         result["modes"][mode] = _mode(done)
     result["html_files"] = count_html(tool.output(site))
     if tool.name == "daeyeok":
@@ -142,13 +150,15 @@ def main(argv: list[str] | None = None) -> int:
         report.write_markdown(args.md, results)
         print(f"wrote the results section of {args.md} from {args.write_md}")
         return 0
-    if not Path(args.daeyeok).exists():
-        print(f"daeyeok not found at {args.daeyeok} (make setup, or pass --daeyeok)", file=sys.stderr)
-        return 2
     scratch = args.scratch or Path(tempfile.mkdtemp(prefix="daeyeok-bench-"))
     scratch.mkdir(parents=True, exist_ok=True)
     if REPO in scratch.resolve().parents or scratch.resolve() == REPO:
         print("--scratch must be outside the repository", file=sys.stderr)
+        return 2
+    if args.daeyeok is None:
+        args.daeyeok = str(snapshot_daeyeok(scratch))
+    if not Path(args.daeyeok).exists():
+        print(f"daeyeok not found at {args.daeyeok} (make setup, or pass --daeyeok)", file=sys.stderr)
         return 2
     started = time.strftime("%Y-%m-%d %H:%M:%S")
     results: dict[str, Any] = {
@@ -159,6 +169,14 @@ def main(argv: list[str] | None = None) -> int:
         "corpora": [],
     }
     log(f"benchmarks in {scratch}; load average {load_average()[0]:.2f} on {os.cpu_count()} cores")
+    args.results_dir.mkdir(parents=True, exist_ok=True)
+    out = args.results_dir / f"results-{started.replace(' ', 'T').replace(':', '')}.json"
+
+    def add(entry: dict[str, Any]) -> None:
+        """Keep each corpus's results on disk as soon as it is done (``partial`` until the run ends)."""
+        results["corpora"].append(entry)
+        out.write_text(json.dumps(results | {"partial": True}, ensure_ascii=False, indent=1), encoding="utf-8")
+
     try:
         daeyeok = Daeyeok(args.daeyeok)
         tools: list[Tool] = [daeyeok]
@@ -181,26 +199,24 @@ def main(argv: list[str] | None = None) -> int:
         if "sample" in args.only:
             c = prepare_sample(scratch)
             c.peers = False
-            results["corpora"].append(run_corpus(c, tools, skipped, scratch, args.runs))
+            add(run_corpus(c, tools, skipped, scratch, args.runs))
         if args.only & {"cs231n", "ko20x"}:
             cs = prepare_cs231n(scratch, args.daeyeok)
             if "cs231n" in args.only:
-                results["corpora"].append(run_corpus(cs, tools, skipped, scratch, args.runs))
+                add(run_corpus(cs, tools, skipped, scratch, args.runs))
             if "ko20x" in args.only:
                 many = prepare_korean_copies(scratch, cs, args.copies, args.daeyeok)
-                results["corpora"].append(run_corpus(many, tools, skipped, scratch, args.runs))
+                add(run_corpus(many, tools, skipped, scratch, args.runs))
         if "synth" in args.only:
             for size in sorted(int(s) for s in args.synth_sizes.split(",") if s.strip()):
                 c = prepare_synth(scratch, size, args.peers_on_synth)
-                results["corpora"].append(run_corpus(c, tools, skipped, scratch, args.synth_runs))
+                add(run_corpus(c, tools, skipped, scratch, args.synth_runs))
                 shutil.rmtree(c.site or scratch / "none", ignore_errors=True)
     finally:
         if not args.keep and args.scratch is None:
             shutil.rmtree(scratch, ignore_errors=True)
     results["environment"]["load_after"] = [round(x, 2) for x in load_average()]
     results["finished"] = time.strftime("%Y-%m-%d %H:%M:%S")
-    args.results_dir.mkdir(parents=True, exist_ok=True)
-    out = args.results_dir / f"results-{started.replace(' ', 'T').replace(':', '')}.json"
     out.write_text(json.dumps(results, ensure_ascii=False, indent=1), encoding="utf-8")
     (args.results_dir / "latest.json").write_text(json.dumps(results, ensure_ascii=False, indent=1), encoding="utf-8")
     log("\n" + report.table(results))
@@ -215,6 +231,18 @@ def main(argv: list[str] | None = None) -> int:
     return 0
 
 
+def snapshot_daeyeok(scratch: Path) -> Path:
+    """Copy src/daeyeok (working tree, vendored KaTeX included) and return a launcher that runs that copy."""
+    python = REPO / ".venv" / "bin" / "python"
+    src = scratch / "daeyeok-snapshot"
+    shutil.copytree(REPO / "src" / "daeyeok", src / "daeyeok", ignore=shutil.ignore_patterns("__pycache__"))
+    launcher = scratch / "bin" / "daeyeok"
+    launcher.parent.mkdir(parents=True, exist_ok=True)
+    launcher.write_text(f'#!/bin/sh\nPYTHONPATH="{src}" exec "{python}" -m daeyeok "$@"\n', encoding="utf-8")
+    launcher.chmod(0o755)
+    return launcher
+
+
 def measure_startup(args: argparse.Namespace, scratch: Path) -> dict[str, Any]:
     runs = 3 if args.quick else 10
     log(f"  start-up: --help commands, median of {runs}")
@@ -223,9 +251,11 @@ def measure_startup(args: argparse.Namespace, scratch: Path) -> dict[str, Any]:
     if not site.exists():
         c = prepare_sample(scratch / "startup")
         site = c.site or site
-    python = str(Path(args.daeyeok).parent / "python")
+    python = str(REPO / ".venv" / "bin" / "python")
     check = [args.daeyeok, "check", "--site", str(site)]
     times = [run_timed(check).seconds for _ in range(3 if args.quick else 5)]
     out["check_run"] = {"command": "daeyeok check --site <sample course>", "median_ms": median(times) * 1000, "runs": len(times)}
-    out["importtime"] = importtime(python, ["check", "--site", str(site)])
+    snapshot = scratch / "daeyeok-snapshot"
+    env = dict(os.environ, PYTHONPATH=str(snapshot)) if snapshot.is_dir() else None
+    out["importtime"] = importtime(python, ["check", "--site", str(site)], env=env)
     return out

@@ -253,7 +253,7 @@ def prepare_cs231n(scratch: Path, daeyeok: str) -> Corpus:
         tail = (proc.stdout + proc.stderr).strip().splitlines()[-3:]
         corpus.unavailable = f"`daeyeok import jekyll` failed (exit {proc.returncode}): {' / '.join(tail)}"
         return corpus
-    corpus.notes.append("imported with: " + " ".join(cmd[1:]).replace(str(REPO.parent) + "/", "../"))
+    corpus.notes.append("imported with: daeyeok " + " ".join(cmd[1:]).replace(str(SHARED_CS231N), "../shared/corpora/cs231n").replace(str(scratch), "SCRATCH"))
     reason = make_buildable(daeyeok, site, scratch, corpus.notes)
     if reason:
         corpus.unavailable = reason

@@ -9,6 +9,9 @@ Memory is measured two ways, because a process pool makes them differ:
   be missed.
 - ``maxrss_mib``: ``ru_maxrss`` from ``os.wait4``: the largest RSS of any single
   process in the tree (the kernel keeps the maximum, not the sum).
+
+``cpu_seconds`` (user + system, from the same ``wait4``) is reported beside the wall
+time: on a machine other people are using, it moves less than the wall time does.
 """
 
 from __future__ import annotations
@@ -33,6 +36,7 @@ class Run:
     maxrss_mib: float
     returncode: int
     output_tail: str
+    cpu_seconds: float = 0.0  # user + system time of the command and its waited-for descendants
 
     def as_dict(self) -> dict[str, object]:
         return asdict(self)
@@ -108,7 +112,7 @@ def run_timed(cmd: Sequence[str], *, cwd: Path | None = None, env: Mapping[str, 
         out.seek(0)
         text = out.read().decode("utf-8", "replace")
     tail = "\n".join(text.strip().splitlines()[-15:])
-    return Run(seconds, sampler.peak_kib / 1024, usage.ru_maxrss / 1024, proc.returncode, tail)
+    return Run(seconds, sampler.peak_kib / 1024, usage.ru_maxrss / 1024, proc.returncode, tail, usage.ru_utime + usage.ru_stime)
 
 
 def run_checked(cmd: Sequence[str], *, cwd: Path | None = None, env: Mapping[str, str] | None = None) -> Run:

@@ -42,6 +42,7 @@ def rows(results: dict[str, Any]) -> list[dict[str, Any]]:
                         "min_s": m["min_s"],
                         "max_s": m["max_s"],
                         "runs": len(m["runs"]),
+                        "cpu_s": m.get("cpu_median_s"),
                         "peak_mib": max(m["tree_peak_mib"], m["maxrss_mib"]),
                         "maxrss_mib": m["maxrss_mib"],
                         "pages_per_s": corpus["pages"] / m["median_s"],
@@ -53,7 +54,7 @@ def rows(results: dict[str, Any]) -> list[dict[str, Any]]:
 
 
 def table(results: dict[str, Any], markdown: bool = False) -> str:
-    head = ["corpus", "pages", "tool", "mode", "median s", "min–max s", "runs", "peak MiB", "pages/s", "s/1000 pages", "daeyeok/tool"]
+    head = ["corpus", "pages", "tool", "mode", "median s", "min–max s", "runs", "cpu s", "peak MiB", "pages/s", "s/1000 pages", "daeyeok/tool"]
     body = [
         [
             r["corpus"],
@@ -63,6 +64,7 @@ def table(results: dict[str, Any], markdown: bool = False) -> str:
             _fmt(r["median_s"], 3),
             f"{r['min_s']:.2f}–{r['max_s']:.2f}",
             str(r["runs"]),
+            _fmt(r["cpu_s"], 2),
             f"{r['peak_mib']:.0f}",
             f"{r['pages_per_s']:.0f}",
             _fmt(r["s_per_1000"], 2),
@@ -71,11 +73,11 @@ def table(results: dict[str, Any], markdown: bool = False) -> str:
         for r in rows(results)
     ]
     if markdown:
-        lines = ["| " + " | ".join(head) + " |", "|" + "|".join("---:" if i in (1, 4, 6, 7, 8, 9, 10) else "---" for i in range(len(head))) + "|"]
+        lines = ["| " + " | ".join(head) + " |", "|" + "|".join("---:" if i in (1, 4, 6, 7, 8, 9, 10, 11) else "---" for i in range(len(head))) + "|"]
         lines += ["| " + " | ".join(row) + " |" for row in body]
         return "\n".join(lines)
     widths = [max(len(h), *(len(row[i]) for row in body)) if body else len(h) for i, h in enumerate(head)]
-    fmt = "  ".join(f"{{:{'>' if i in (1, 4, 6, 7, 8, 9, 10) else '<'}{w}}}" for i, w in enumerate(widths))
+    fmt = "  ".join(f"{{:{'>' if i in (1, 4, 6, 7, 8, 9, 10, 11) else '<'}{w}}}" for i, w in enumerate(widths))
     return "\n".join([fmt.format(*head), fmt.format(*("-" * w for w in widths)), *(fmt.format(*row) for row in body)])
 
 
@@ -215,7 +217,8 @@ def markdown_section(results: dict[str, Any]) -> str:
         "",
         f"Run of {results.get('started', '?')}: `{results.get('command', '')}` on {env.get('cpus', '?')} cores, "
         f"load average {env.get('load_before', '?')} before and {env.get('load_after', '?')} after "
-        "(other engineers were working on the machine; figures are medians, see min–max).",
+        "(other engineers were working on the machine; figures are medians, see min–max)."
+        + (" PARTIAL: the run did not finish; only the corpora below were measured." if results.get("partial") else ""),
         "",
         "Versions: " + "; ".join(f"{k} {v}" for k, v in results.get("versions", {}).items()),
         "",

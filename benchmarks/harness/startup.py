@@ -8,18 +8,23 @@ from pathlib import Path
 
 from .measure import median, run_timed
 
+REPO_PYTHON = Path(__file__).resolve().parents[2] / ".venv" / "bin" / "python"
+
 
 def help_times(exe: str, runs: int) -> dict[str, dict[str, float]]:
+    """``--help`` wall times, and the bare interpreter's start (``python -c pass``) as the floor they stand on."""
     out: dict[str, dict[str, float]] = {}
-    for args in ([], ["build"], ["check"]):
-        cmd = [exe, *args, "--help"]
+    python = str(REPO_PYTHON)
+    for label, cmd in [("python -c pass (the floor)", [python, "-c", "pass"])] + [
+        (" ".join(["daeyeok", *a, "--help"]), [exe, *a, "--help"]) for a in ([], ["build"], ["check"])
+    ]:
         times = []
         for _ in range(runs):
             run = run_timed(cmd)
             if run.returncode != 0:
                 raise RuntimeError(f"{' '.join(cmd)} exited {run.returncode}: {run.output_tail}")
             times.append(run.seconds)
-        out[" ".join(["daeyeok", *args, "--help"])] = {"median_ms": median(times) * 1000, "min_ms": min(times) * 1000, "runs": runs}
+        out[label] = {"median_ms": median(times) * 1000, "min_ms": min(times) * 1000, "runs": runs}
     return out
 
 
@@ -53,8 +58,8 @@ def parse_importtime(stderr: str) -> list[Import]:
     return entries
 
 
-def importtime(python: str, args: list[str], cwd: Path | None = None) -> dict[str, object]:
-    proc = subprocess.run([python, "-X", "importtime", "-m", "daeyeok", *args], capture_output=True, text=True, cwd=cwd)
+def importtime(python: str, args: list[str], cwd: Path | None = None, env: dict[str, str] | None = None) -> dict[str, object]:
+    proc = subprocess.run([python, "-X", "importtime", "-m", "daeyeok", *args], capture_output=True, text=True, cwd=cwd, env=env)
     entries = parse_importtime(proc.stderr)
     top_level = [e for e in entries if e.depth == 0]
     by_daeyeok = sorted(
