@@ -18,6 +18,7 @@ from mdit_py_plugins.footnote import footnote_plugin
 from mdit_py_plugins.front_matter import front_matter_plugin
 from mdit_py_plugins.tasklists import tasklists_plugin
 
+from .plugins.glossary_terms import glossary_terms_plugin
 from .plugins.heading_ids import heading_ids_plugin
 from .plugins.math import math_plugin
 from .plugins.positions import positions_plugin
@@ -38,5 +39,6 @@ def parser() -> MarkdownIt:
     md.use(attrs_block_plugin)
     md.use(heading_ids_plugin)
     md.use(positions_plugin)
+    md.use(glossary_terms_plugin)  # a no-op unless the env carries glossary options (Korean pages)
     md.use(render_rules_plugin)
     return md

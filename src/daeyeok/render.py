@@ -9,7 +9,7 @@ output directory.
 from __future__ import annotations
 
 import traceback
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -19,7 +19,7 @@ from xml.sax.saxutils import escape as xml_escape
 import jinja2
 from markupsafe import Markup
 
-from . import i18n
+from . import glossary_page, i18n
 from .diagnostics import Diagnostic, display_path, error
 from .htmlrender import RenderContext, RenderedBody, render_body
 from .imagesize import image_size
@@ -29,6 +29,7 @@ from .markdown import parser
 from .mathrender import MathRenderer
 from .model import LANGUAGE_NAMES, Page
 from .parallel import PARALLEL_DIR, alignment_for, marking_hook, rows, rows_html, split_marked
+from .plugins.glossary_terms import GlossaryTermsOptions, wrap_terms
 from .site import Site
 from .status import web as status_web
 from .urls import absolute, href, output_file, page_path
@@ -118,6 +119,7 @@ class SiteRenderer:
         self.last_updated: Mapping[Path, str] = {}  # source file -> YYYY-MM-DD of its last commit (daeyeok.lastmod)
         self.static_files: Mapping[str, Path] = {}  # output path -> file, for image sizes (set by the build)
         self._image_sizes: dict[str, tuple[int, int] | None] = {}
+        self._glossary_terms: GlossaryTermsOptions | None = None
 
     # -- pieces of the page context -------------------------------------------------
     def _render_context(self, page: Page, marked: bool = False) -> RenderContext:
@@ -144,12 +146,28 @@ class SiteRenderer:
             self._image_sizes[rel] = image_size(path) if path is not None else None
         return self._image_sizes[rel]
 
+    def glossary_url(self, lang: str) -> str | None:
+        """The URL of ``lang``'s glossary page, or ``None`` when the site publishes none."""
+        return href(self.site.config.base_url, glossary_page.glossary_path(lang)) if glossary_page.published(self.site) else None
+
+    def body_tokens(self, page: Page) -> Sequence[Any]:
+        """The tokens to render: on a Korean page's own Korean text, with glossary terms linked
+        (:mod:`daeyeok.plugins.glossary_terms`); the parsed document is never changed."""
+        glossary = self.site.glossary
+        if page.lang != "ko" or page.doc.lang != "ko" or glossary is None or not glossary.terms:
+            return page.doc.tokens
+        if self._glossary_terms is None:
+            from .terms.matcher import Matcher
+
+            self._glossary_terms = GlossaryTermsOptions(Matcher(glossary), glossary_page.term_hrefs(glossary, self.glossary_url("ko")))
+        return wrap_terms(page.doc.tokens, self._glossary_terms)
+
     def body(self, page: Page) -> RenderedBody:
         key = (page.lang, page.key, page.doc.lang)
         cached = self._bodies.get(key)
         if cached is not None:
             return cached
-        body = render_body(parser(), page.doc.tokens, self._render_context(page))
+        body = render_body(parser(), self.body_tokens(page), self._render_context(page))
         self._bodies[key] = body
         return body
 
@@ -173,6 +191,10 @@ class SiteRenderer:
                     continue
                 items.append(NavItem(page.doc.front.title, self.site.url(lang, key), key == current, not page.is_fallback, page.doc.lang, status_web.nav_progress(self.status, lang, key)))
             groups.append(NavGroup(section.title.get(lang, ""), tuple(items)))
+        glossary_url = self.glossary_url(lang)
+        if glossary_url is not None:  # a last, untitled group after site.yml's own
+            title = i18n.strings(lang)["glossary"]
+            groups.append(NavGroup("", (NavItem(title, glossary_url, current == glossary_page.GLOSSARY_KEY, True, lang),)))
         return groups
 
     def neighbours(self, lang: str, key: str) -> tuple[dict[str, str] | None, dict[str, str] | None]:
@@ -290,7 +312,7 @@ class SiteRenderer:
         out = output_file(page_path(page.lang, page.key) + PARALLEL_DIR)
         try:
             context = self.page_context(page)
-            main_html = render_body(parser(), page.doc.tokens, self._render_context(page, marked=True)).html
+            main_html = render_body(parser(), self.body_tokens(page), self._render_context(page, marked=True)).html
             other_html = render_body(parser(), other.doc.tokens, self._render_context(other, marked=True)).html
             main_blocks, other_blocks, alignment = alignment_for(page.doc, other.doc)
             parallel_rows = rows(
@@ -346,6 +368,27 @@ class SiteRenderer:
         ctx["nav"] = self.nav(lang, "")
         return self.render_template("status.html", ctx, f"the status page /{status_web.status_path(lang)}")
 
+    def render_glossary(self, lang: str) -> tuple[bytes | None, Diagnostic | None]:
+        """The glossary page of one language (``/<lang>/glossary/``): every term, in that language's order."""
+        cfg = self.site.config
+        glossary = self.site.glossary
+        assert glossary is not None
+        key = glossary_page.GLOSSARY_KEY
+        ctx = self.common(lang)
+        ctx["glossary"] = {
+            "groups": glossary_page.groups(glossary, lang),
+            "count": len(glossary.terms),
+            "canonical": absolute(cfg.url, cfg.base_url, glossary_page.glossary_path(lang)),
+            "alternates": self.alternates(key),
+        }
+        ctx["switch"] = [
+            {"lang": other, "name": LANGUAGE_NAMES[other], "url": self.glossary_url(other), "label": i18n.strings(other)["switch_to"]}
+            for other in cfg.languages
+            if other != lang
+        ]
+        ctx["nav"] = self.nav(lang, key)
+        return self.render_template("glossary.html", ctx, f"the glossary page /{glossary_page.glossary_path(lang)}")
+
     def render_404(self) -> tuple[bytes | None, Diagnostic | None]:
         cfg = self.site.config
         ctx = self.common(cfg.default_language)
@@ -372,6 +415,12 @@ class SiteRenderer:
             lines.append("  <url>")
             lines.append(f"    <loc>{xml_escape(absolute(cfg.url, cfg.base_url, page_path(page.lang, page.key)))}</loc>")
             for alt in self.alternates(page.key):
+                lines.append(f'    <xhtml:link rel="alternate" hreflang="{alt["hreflang"]}" href="{xml_escape(alt["href"])}"/>')
+            lines.append("  </url>")
+        for lang in cfg.languages if glossary_page.published(self.site) else ():
+            lines.append("  <url>")
+            lines.append(f"    <loc>{xml_escape(absolute(cfg.url, cfg.base_url, glossary_page.glossary_path(lang)))}</loc>")
+            for alt in self.alternates(glossary_page.GLOSSARY_KEY):
                 lines.append(f'    <xhtml:link rel="alternate" hreflang="{alt["hreflang"]}" href="{xml_escape(alt["href"])}"/>')
             lines.append("  </url>")
         lines.append("</urlset>")

@@ -115,6 +115,34 @@
   window.addEventListener("load", function () { scrollables(document); }); // after fonts: formulas widen
   document.addEventListener("daeyeok:content", function () { scrollables(document); });
 
+  // Glossary page: the filter box appears with JavaScript; without it the whole list is there.
+  // Queries are compared like the data-filter keys the build writes (glossary_page.filter_key):
+  // lower-case, spaces and hyphens removed, so 손실함수 finds 손실 함수 and "cross entropy" cross-entropy.
+  var gfilter = document.querySelector("[data-glossary-filter]");
+  if (gfilter) {
+    gfilter.hidden = false;
+    var ginput = gfilter.querySelector("input");
+    var gcount = gfilter.querySelector("[data-glossary-count]");
+    var entries = Array.prototype.slice.call(document.querySelectorAll("[data-glossary-entry]"));
+    var ggroups = Array.prototype.slice.call(document.querySelectorAll("[data-glossary-group]"));
+    var jumps = Array.prototype.slice.call(document.querySelectorAll(".glossary-index a"));
+    var gkey = function (s) { return s.normalize("NFC").toLowerCase().replace(/[\s\-\u2010\u2013]+/g, ""); };
+    var narrow = function () {
+      var q = gkey(ginput.value);
+      var shown = 0;
+      entries.forEach(function (e) {
+        var hit = !q || e.getAttribute("data-filter").indexOf(q) >= 0;
+        e.hidden = !hit;
+        if (hit) shown++;
+      });
+      ggroups.forEach(function (g) { g.hidden = !g.querySelector("[data-glossary-entry]:not([hidden])"); });
+      jumps.forEach(function (a) { a.hidden = document.getElementById(a.getAttribute("href").slice(1)).closest("[data-glossary-group]").hidden; });
+      gcount.textContent = !q ? "" : shown ? gfilter.dataset.count.replace("{n}", shown) : gfilter.dataset.none;
+    };
+    ginput.addEventListener("input", narrow);
+    if (ginput.value) narrow(); // a value restored by the back button
+  }
+
   var menu = document.querySelector("[data-menu-toggle]");
   var sidebar = document.getElementById("sidebar");
   if (menu && sidebar) {
