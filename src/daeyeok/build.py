@@ -190,7 +190,11 @@ def make_renderer(prepared: Prepared, math: MathRenderer, cls: type[SiteRenderer
     return cls(prepared.site, prepared.sources.templates, math, THEME_STYLESHEETS[:1] + math.engine.stylesheets() + THEME_STYLESHEETS[1:], THEME_SCRIPTS)
 
 
-def render_site(prepared: Prepared, math: MathRenderer, renderer: SiteRenderer | None = None) -> tuple[dict[str, bytes], dict[str, Path], list[Diagnostic]]:
+def render_site(
+    prepared: Prepared, math: MathRenderer, renderer: SiteRenderer | None = None, *, search: bool = True
+) -> tuple[dict[str, bytes], dict[str, Path], list[Diagnostic]]:
+    """Every output file in memory. ``search=False`` leaves out the search index, which the
+    preview server rebuilds off the edit → reload path."""
     site, sources = prepared.site, prepared.sources
     renderer = renderer or make_renderer(prepared, math)
     renderer.status = prepared.status
@@ -233,9 +237,10 @@ def render_site(prepared: Prepared, math: MathRenderer, renderer: SiteRenderer |
     files["sitemap.xml"] = renderer.sitemap()
     files["robots.txt"] = robots_txt(site)
     files["assets/pygments.css"] = pygments_css().encode("utf-8")
-    search, found = search_files(site)  # Pagefind bundle + the search module (daeyeok.search)
-    diags += found
-    files.update({name: data for name, data in search.items() if name not in files and name not in sources.static})
+    if search:
+        bundle, found = search_files(site)  # Pagefind bundle + the search module (daeyeok.search)
+        diags += found
+        files.update({name: data for name, data in bundle.items() if name not in files and name not in sources.static})
     copies: dict[str, Path] = {rel: s.path for rel, s in sources.static.items()}
     copies.update(math.engine.asset_files())
     return files, copies, diags

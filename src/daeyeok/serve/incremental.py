@@ -45,6 +45,8 @@ from ..mathrender import MathCache, MathRenderer, create_engine
 from ..model import Document, Glossary, Page, SiteConfig
 from ..parse import parse_document
 from ..render import NavGroup, SiteRenderer, make_environment
+from ..search import BUNDLE_DIR
+from ..search import SCRIPT as SEARCH_SCRIPT
 
 #: the templates :mod:`daeyeok.render` renders directly
 PAGE_TEMPLATE, LANDING_TEMPLATE, NOT_FOUND_TEMPLATE = "page.html", "landing.html", "404.html"
@@ -76,6 +78,10 @@ class OverlayError:
             "fix": self.fix,
             "context": [list(c) for c in self.context],
         }
+
+
+#: output files of the search index, carried from the first snapshot to the next ones
+SEARCH_OUTPUTS = (f"{BUNDLE_DIR}/", SEARCH_SCRIPT)
 
 
 @dataclass(frozen=True)
@@ -360,7 +366,12 @@ class IncrementalBuilder(PrepareSteps):
         renderer.attach(self, env)
         rendered_before = math.rendered
         render_started = time.perf_counter()
-        files, copies, found = render_site(prepared, math, renderer)
+        # The search index (Pagefind over every page, seconds on a large site) is built with
+        # the first snapshot and then kept: an edit must reach the browser in milliseconds.
+        # Search results catch up with edits when the server restarts.
+        files, copies, found = render_site(prepared, math, renderer, search=previous is None)
+        if previous is not None:
+            files.update({name: data for name, data in previous.files.items() if name.startswith(SEARCH_OUTPUTS) and name not in files})
         self._phases["render"] = time.perf_counter() - render_started
         for key in set(self._memo) - self._used:  # pages that no longer exist
             del self._memo[key]
