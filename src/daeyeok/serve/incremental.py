@@ -207,6 +207,22 @@ class MemoRenderer(SiteRenderer):
         memo = self._memoised(("page", f"{page.lang}/{page.key}"), self.page_inputs(page), source, lambda: super(MemoRenderer, self).render_page(page))
         return memo.out, memo.data, memo.diagnostics
 
+    def render_parallel(self, page: Page) -> tuple[str, bytes | None, list[Diagnostic]] | None:
+        """The parallel view depends on the page's inputs and on the original's text."""
+        other = self.parallel_page(page)
+        if other is None:
+            return None
+        original = other.doc
+        inputs = (*self.page_inputs(page), (original.lang, str(original.source.path), original.source.text))
+
+        def render() -> tuple[str, bytes | None, list[Diagnostic]]:
+            result = super(MemoRenderer, self).render_parallel(page)
+            assert result is not None  # parallel_page(page) is not None
+            return result
+
+        memo = self._memoised(("parallel", f"{page.lang}/{page.key}"), inputs, display_path(page.doc.source.path), render)
+        return memo.out, memo.data, memo.diagnostics
+
     def render_landing(self) -> tuple[bytes | None, Diagnostic | None]:
         cfg = self.site.config
         home = self.site.page(cfg.default_language, "index")
