@@ -17,6 +17,8 @@ from daeyeok.diagnostics import Severity, display_path
 from daeyeok.serve.incremental import SEARCH_OUTPUTS, IncrementalBuilder, Snapshot
 
 HTML_PAGES_KO = {"ko/index.html", "ko/a/index.html", "ko/b/index.html"}
+#: the no-JavaScript parallel views of the Korean translations (they show the English original too)
+PARALLEL_KO = {"ko/parallel/index.html", "ko/a/parallel/index.html"}
 HTML_PAGES_EN = {"en/index.html", "en/a/index.html", "en/b/index.html"}
 PAGES = HTML_PAGES_KO | HTML_PAGES_EN | {"index.html", "404.html"}
 
@@ -70,7 +72,8 @@ def test_body_edit_renders_only_that_page(site: Path) -> None:
     b.rebuild()
     edit(site / "content/en/a.md", "Math $x^2$.", "Math $x^3$ and a new sentence.")
     snap = b.rebuild()
-    assert html(snap.rendered) == {"en/a/index.html"}
+    # the page itself, and the parallel view that shows it beside its translation
+    assert html(snap.rendered) == {"en/a/index.html", "ko/a/parallel/index.html"}
     assert snap.changed & PAGES == {"en/a/index.html"}
     assert b"a new sentence" in snap.files["en/a/index.html"]
     same_as_full_build(site, snap)
@@ -92,7 +95,7 @@ def test_title_edit_renders_the_pages_whose_navigation_shows_it(site: Path) -> N
     edit(site / "content/ko/a.md", "title: 가 페이지", "title: 새 제목")
     snap = b.rebuild()
     # every Korean page shows the Korean nav, and the landing page is in the default language (ko)
-    assert html(snap.rendered) == HTML_PAGES_KO | {"index.html"}
+    assert html(snap.rendered) == HTML_PAGES_KO | PARALLEL_KO | {"index.html"}
     assert all("새 제목" in snap.files[rel].decode() for rel in HTML_PAGES_KO)
     same_as_full_build(site, snap)
 
