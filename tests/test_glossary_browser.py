@@ -125,6 +125,7 @@ def test_filter_narrows_the_list_as_you_type(site: str, browser: Any, width: int
     box.fill("zzz")
     assert visible_ids(page) == [] and page.locator("[data-glossary-count]").text_content() == "맞는 용어가 없습니다."
     box.fill("cross entropy")
+    assert page.locator("[data-glossary-count]").text_content() == "용어 1개"
     shot(page, f"page-filtered-{width}")
     assert visible_ids(page) == ["cross-entropy"]
     box.fill("")

@@ -137,7 +137,7 @@
       });
       ggroups.forEach(function (g) { g.hidden = !g.querySelector("[data-glossary-entry]:not([hidden])"); });
       jumps.forEach(function (a) { a.hidden = document.getElementById(a.getAttribute("href").slice(1)).closest("[data-glossary-group]").hidden; });
-      gcount.textContent = !q ? "" : shown ? gfilter.dataset.count.replace("{n}", shown) : gfilter.dataset.none;
+      gcount.textContent = !q ? "" : shown === 1 ? gfilter.dataset.countOne : shown ? gfilter.dataset.count.replace("{n}", shown) : gfilter.dataset.none;
     };
     ginput.addEventListener("input", narrow);
     if (ginput.value) narrow(); // a value restored by the back button
