@@ -36,8 +36,8 @@ run: setup
 	$(BIN)/daeyeok serve --host $(HOST) --port $(PORT)
 
 lint: setup
-	$(BIN)/ruff check src tests tools
-	$(BIN)/ruff format --check src tests tools
+	$(BIN)/ruff check src tests tools benchmarks fuzz
+	$(BIN)/ruff format --check src tests tools benchmarks fuzz
 	$(BIN)/mypy
 
 unit: setup

@@ -18,7 +18,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from properties import ALPHABET, check_markdown, check_yaml  # noqa: E402
+from properties import ALPHABET, check_markdown, check_yaml
 
 COUNTS = {"markdown": 0, "unicode": 0, "yaml": 0}
 

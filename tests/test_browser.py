@@ -69,7 +69,9 @@ def test_page_loads_without_errors(site: str, page: Any, path: str) -> None:
     assert page.evaluate("document.fonts.status") == "loaded"
 
 
-@pytest.mark.parametrize(("start", "other"), [("/ko/lectures/backprop/", "/en/lectures/backprop/"), ("/en/lectures/loss-functions/", "/ko/lectures/loss-functions/")])
+@pytest.mark.parametrize(
+    ("start", "other"), [("/ko/lectures/backprop/", "/en/lectures/backprop/"), ("/en/lectures/loss-functions/", "/ko/lectures/loss-functions/")]
+)
 def test_switcher_reaches_the_same_page_in_the_other_language(site: str, page: Any, start: str, other: str) -> None:
     page.goto(site + start)
     page.click("a.lang-switch")
@@ -90,7 +92,13 @@ def test_math_is_rendered_with_katex(site: str, page: Any) -> None:
 
 def test_align_environment_renders_as_aligned_rows(site: str, page: Any) -> None:
     found = False
-    for path in ["/en/lectures/backprop/", "/en/lectures/loss-functions/", "/en/lectures/linear-classify/", "/en/lectures/convolution/", "/en/lectures/optimization/"]:
+    for path in [
+        "/en/lectures/backprop/",
+        "/en/lectures/loss-functions/",
+        "/en/lectures/linear-classify/",
+        "/en/lectures/convolution/",
+        "/en/lectures/optimization/",
+    ]:
         page.goto(site + path)
         if page.locator(".katex-display .mtable").count():
             found = True

@@ -9,7 +9,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "fuzz"))
-from properties import ALPHABET, check_markdown, check_yaml, well_formed_problems  # noqa: E402
+from properties import ALPHABET, check_markdown, check_yaml, well_formed_problems
 
 SETTINGS = settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 

@@ -11,8 +11,8 @@ import importlib
 import os
 import sys
 import traceback
-from pathlib import Path
 from collections.abc import Sequence
+from pathlib import Path
 
 from . import __version__
 
@@ -59,5 +59,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         if os.environ.get("DAEYEOK_DEBUG"):
             raise
         where = traceback.extract_tb(exc.__traceback__)[-1]
-        print(f"daeyeok: internal error (a bug in daeyeok, please report it): {type(exc).__name__}: {exc} [{Path(where.filename).name}:{where.lineno}]; set DAEYEOK_DEBUG=1 for details", file=sys.stderr)
+        print(
+            f"daeyeok: internal error (a bug in daeyeok, please report it): {type(exc).__name__}: {exc} [{Path(where.filename).name}:{where.lineno}]; set DAEYEOK_DEBUG=1 for details",
+            file=sys.stderr,
+        )
         return 70

@@ -145,7 +145,9 @@ def parse_config(path: Path, text: str) -> tuple[SiteConfig | None, list[Diagnos
     math = opt_str("math", "katex", lambda s: None if s in MATH_ENGINES else f"math must be one of {', '.join(MATH_ENGINES)}, not {s!r}")
     raw_html = opt_str("raw_html", "allow", lambda s: None if s in RAW_HTML_POLICIES else f"raw_html must be one of {', '.join(RAW_HTML_POLICIES)}, not {s!r}")
     glossary_check = opt_str(
-        "glossary_check", "error", lambda s: None if s in GLOSSARY_CHECK_LEVELS else f"glossary_check must be one of {', '.join(GLOSSARY_CHECK_LEVELS)}, not {s!r}"
+        "glossary_check",
+        "error",
+        lambda s: None if s in GLOSSARY_CHECK_LEVELS else f"glossary_check must be one of {', '.join(GLOSSARY_CHECK_LEVELS)}, not {s!r}",
     )
 
     nav: list[NavSection] = []

@@ -189,7 +189,16 @@ class SiteRenderer:
                 page = self.site.page(lang, key)
                 if page is None:
                     continue
-                items.append(NavItem(page.doc.front.title, self.site.url(lang, key), key == current, not page.is_fallback, page.doc.lang, status_web.nav_progress(self.status, lang, key)))
+                items.append(
+                    NavItem(
+                        page.doc.front.title,
+                        self.site.url(lang, key),
+                        key == current,
+                        not page.is_fallback,
+                        page.doc.lang,
+                        status_web.nav_progress(self.status, lang, key),
+                    )
+                )
             groups.append(NavGroup(section.title.get(lang, ""), tuple(items)))
         glossary_url = self.glossary_url(lang)
         if glossary_url is not None:  # a last, untitled group after site.yml's own
