@@ -51,9 +51,25 @@ def _page_for_site_path(site: Site, site_path: str) -> Document | None:
     return None
 
 
+def generated_pages(site: Site) -> dict[str, frozenset[str] | None]:
+    """Pages the build makes itself (site path → their anchors, ``None`` for "any"): the
+    glossary pages, with one anchor per term, and the translation status pages."""
+    from . import glossary_page
+    from .status.web import status_path
+
+    pages: dict[str, frozenset[str] | None] = {}
+    if glossary_page.published(site) and site.glossary is not None:
+        terms = frozenset(glossary_page.anchors(site.glossary))
+        pages.update({glossary_page.glossary_path(lang): terms for lang in site.config.languages})
+    if len(site.config.languages) > 1:
+        pages.update({status_path(lang): None for lang in site.config.languages if not site.has_key("status")})
+    return pages
+
+
 def check_links(site: Site) -> list[Diagnostic]:
     diags: list[Diagnostic] = []
     base = site.config.base_url
+    generated = generated_pages(site)
     for (lang, key), doc in sorted(site.docs.items()):
         here = page_path(lang, key)
         for ref in doc.references:
@@ -77,6 +93,12 @@ def check_links(site: Site) -> list[Diagnostic]:
                 continue
             # a site path: a static file, an asset, or a page URL
             if (target.site_path.strip("/") and file_for(target.site_path) in site.static_paths) or target.site_path in site.static_paths:
+                continue
+            made = target.site_path.strip("/") + "/"
+            if made in generated:
+                anchors = generated[made]
+                if target.fragment and anchors is not None and target.fragment not in anchors:
+                    diags.append(warning(path, ref.line, ref.col, "anchor", f"the page at {ref.target.partition('#')[0]} has no id '{target.fragment}'"))
                 continue
             target_doc = _page_for_site_path(site, target.site_path)
             if target_doc is not None or target.site_path.strip("/") in ("", "."):
