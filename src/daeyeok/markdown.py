@@ -19,6 +19,7 @@ from mdit_py_plugins.front_matter import front_matter_plugin
 from mdit_py_plugins.tasklists import tasklists_plugin
 
 from .plugins.glossary_terms import glossary_terms_plugin
+from .plugins.cjk_emphasis import cjk_emphasis_plugin
 from .plugins.heading_ids import heading_ids_plugin
 from .plugins.math import math_plugin
 from .plugins.positions import positions_plugin
@@ -34,6 +35,7 @@ def parser() -> MarkdownIt:
     md.use(footnote_plugin)
     md.use(deflist_plugin)
     md.use(tasklists_plugin)
+    md.use(cjk_emphasis_plugin)
     md.use(math_plugin)
     md.use(attrs_plugin)
     md.use(attrs_block_plugin)
