@@ -23,9 +23,9 @@ import yaml
 from ..diagnostics import Diagnostic, Severity, display_path, error, info, warning
 from ..glossary import parse_glossary
 from ..slugs import PINNED_ID
+from ..terms.aikorea import convert_glossary_md
 from ..urls import key_path
 from ..writer import WriteError, write_site
-from .glossary_table import convert_glossary_md
 from .jekyll import JEKYLL_ONLY_KEYS, JekyllPage, list_pages, normalise_url_path, read_page
 from .kramdown import Converted, LinkResolver, LinkResult, convert_body, has_hangul
 from .report import BrokenLink, PageEntry, Report
@@ -448,12 +448,8 @@ def _bound(resolver: _Resolver, page: _Page) -> LinkResolver:
 
 
 def _convert_glossary(text: str, path: Path) -> tuple[str, list[Diagnostic]]:
-    """The glossary owner's converter (daeyeok.terms.aikorea) when present, else the importer's own."""
-    try:
-        from ..terms.aikorea import convert_glossary_md as owner_converter
-    except ImportError:
-        return convert_glossary_md(text, path)
-    return owner_converter(text, display_path(path))
+    """The aikorea glossary.md table → glossary.yml, with the glossary checker's own converter."""
+    return convert_glossary_md(text, display_path(path))
 
 
 def import_jekyll(opts: ImportOptions, *, write: bool = True) -> ImportResult:
