@@ -97,5 +97,10 @@ def pagefind_bundle(documents: Sequence[SearchDocument]) -> dict[str, bytes]:
             if not path.is_file() or rel.startswith(UNUSED_PREFIXES):
                 continue
             data = path.read_bytes()
-            files[f"{BUNDLE_DIR}/{rel}"] = normalise_entry(data) if rel == "pagefind-entry.json" else data
+            if rel == "pagefind-entry.json":
+                try:
+                    data = normalise_entry(data)
+                except ValueError as exc:  # seen once under heavy load: never a crash, at worst no search
+                    raise SearchIndexError(f"Pagefind wrote an unreadable {rel}: {exc}") from exc
+            files[f"{BUNDLE_DIR}/{rel}"] = data
         return files
