@@ -244,19 +244,24 @@ class SiteRenderer:
         alts.append({"hreflang": "x-default", "href": absolute(cfg.url, cfg.base_url, page_path(cfg.default_language, key))})
         return alts
 
+    def switch(self, lang: str, url_for: Callable[[str], str]) -> list[dict[str, str]]:
+        """The language switch of a page shown in ``lang``: the same page in every other language."""
+        return [
+            {"lang": other, "name": LANGUAGE_NAMES[other], "url": url_for(other), "label": i18n.strings(other)["switch_to"]}
+            for other in self.site.config.languages
+            if other != lang
+        ]
+
     def page_context(self, page: Page) -> dict[str, Any]:
         cfg = self.site.config
         body = self.body(page)
         prev, nxt = self.neighbours(page.lang, page.key)
-        switch = [
-            {"lang": lang, "name": LANGUAGE_NAMES[lang], "url": self.site.url(lang, page.key), "label": i18n.strings(lang)["switch_to"]}
-            for lang in cfg.languages
-            if lang != page.lang
-        ]
+        switch = self.switch(page.lang, lambda lang: self.site.url(lang, page.key))
         edit_url = None
         if cfg.repository:
             edit_url = f"{cfg.repository.rstrip('/')}/edit/{cfg.edit_branch}/content/{page.doc.lang}/{page.doc.source.rel}"
         ctx = self.common(page.lang)
+        ctx["switch"] = switch
         ctx["page"] = {
             "key": page.key,
             "lang": page.lang,
@@ -271,7 +276,6 @@ class SiteRenderer:
             "url": self.site.url(page.lang, page.key),
             "canonical": absolute(cfg.url, cfg.base_url, page_path(page.lang, page.key)),
             "alternates": self.alternates(page.key),
-            "switch": switch,
             "original_url": self.site.url(page.doc.lang, page.key),
             "prev": prev,
             "next": nxt,
@@ -369,11 +373,7 @@ class SiteRenderer:
         ctx = self.common(lang)
         ctx["lang"] = lang
         ctx["status"] = status_web.status_context(self.status, self.site, lang)
-        ctx["switch"] = [
-            {"lang": other, "name": LANGUAGE_NAMES[other], "url": href(cfg.base_url, status_web.status_path(other)), "label": i18n.strings(other)["switch_to"]}
-            for other in cfg.languages
-            if other != lang
-        ]
+        ctx["switch"] = self.switch(lang, lambda other: href(cfg.base_url, status_web.status_path(other)))
         ctx["nav"] = self.nav(lang, "")
         return self.render_template("status.html", ctx, f"the status page /{status_web.status_path(lang)}")
 
@@ -390,11 +390,7 @@ class SiteRenderer:
             "canonical": absolute(cfg.url, cfg.base_url, glossary_page.glossary_path(lang)),
             "alternates": self.alternates(key),
         }
-        ctx["switch"] = [
-            {"lang": other, "name": LANGUAGE_NAMES[other], "url": self.glossary_url(other), "label": i18n.strings(other)["switch_to"]}
-            for other in cfg.languages
-            if other != lang
-        ]
+        ctx["switch"] = self.switch(lang, lambda other: href(cfg.base_url, glossary_page.glossary_path(other)))
         ctx["nav"] = self.nav(lang, key)
         return self.render_template("glossary.html", ctx, f"the glossary page /{glossary_page.glossary_path(lang)}")
 
