@@ -37,6 +37,7 @@ from typing import Any
 import jinja2
 import jinja2.meta
 
+from .. import glossary_page
 from ..build import CACHE_DIR, PrepareSteps, load_config, make_renderer, parse_pages, prepare, render_site
 from ..diagnostics import Diagnostic, DiagnosticError, Severity, display_path, error, sorted_unique, warning
 from ..glossary import parse_glossary
@@ -47,9 +48,10 @@ from ..parse import parse_document
 from ..render import NavGroup, SiteRenderer, make_environment
 from ..search import BUNDLE_DIR
 from ..search import SCRIPT as SEARCH_SCRIPT
+from ..urls import output_file
 
 #: the templates :mod:`daeyeok.render` renders directly
-PAGE_TEMPLATE, LANDING_TEMPLATE, NOT_FOUND_TEMPLATE = "page.html", "landing.html", "404.html"
+PAGE_TEMPLATE, LANDING_TEMPLATE, NOT_FOUND_TEMPLATE, GLOSSARY_TEMPLATE = "page.html", "landing.html", "404.html", "glossary.html"
 #: how many source lines around an error the overlay shows
 CONTEXT_LINES = 2
 
@@ -223,6 +225,16 @@ class MemoRenderer(SiteRenderer):
         memo = self._memoised(("parallel", f"{page.lang}/{page.key}"), inputs, display_path(page.doc.source.path), render)
         return memo.out, memo.data, memo.diagnostics
 
+    def render_glossary(self, lang: str) -> tuple[bytes | None, Diagnostic | None]:
+        """The glossary page shows the glossary (in ``shared_inputs``) and the navigation."""
+
+        def render() -> tuple[str, bytes | None, list[Diagnostic]]:
+            data, diag = super(MemoRenderer, self).render_glossary(lang)
+            return output_file(glossary_page.glossary_path(lang)), data, [diag] if diag else []
+
+        memo = self._memoised(("glossary", lang), (self.builder.shared_inputs(GLOSSARY_TEMPLATE), lang, self.nav_inputs(lang)), None, render)
+        return memo.data, memo.diagnostics[0] if memo.diagnostics else None
+
     def render_landing(self) -> tuple[bytes | None, Diagnostic | None]:
         cfg = self.site.config
         home = self.site.page(cfg.default_language, "index")
@@ -330,7 +342,7 @@ class IncrementalBuilder(PrepareSteps):
         if self._env is None or key != self._templates_key:
             self._env = make_environment(templates)
             self._templates_key = key
-            self._template_inputs = {name: _template_closure(self._env, templates, name) for name in (PAGE_TEMPLATE, LANDING_TEMPLATE, NOT_FOUND_TEMPLATE)}
+            self._template_inputs = {name: _template_closure(self._env, templates, name) for name in (PAGE_TEMPLATE, LANDING_TEMPLATE, NOT_FOUND_TEMPLATE, GLOSSARY_TEMPLATE)}
         return self._env
 
     def _math_renderer(self, config: SiteConfig) -> MathRenderer:
