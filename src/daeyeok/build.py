@@ -151,18 +151,20 @@ def prepare(
     steps: PrepareSteps | None = None,
     sources: SiteSources | None = None,
     terms: bool = True,
+    with_status: bool = True,
     use_cache: bool = True,
 ) -> Prepared:
     """Load, parse and check; raises :class:`DiagnosticError` when there is nothing to build.
 
     ``terms=False`` leaves the glossary checks to the caller (``daeyeok check`` runs them
-    itself, unfiltered by site.yml's ``glossary_check``).  Parsed pages come from the
+    itself, unfiltered by site.yml's ``glossary_check``); ``with_status=False`` skips the
+    translation status (alignment, structure findings), which ``check`` does not report.  Parsed pages come from the
     on-disk cache (:mod:`daeyeok.doccache`) unless ``use_cache`` is off.
     """
     if steps is None:
         cache = DocCache(root.absolute() / CACHE_DIR / "docs.sqlite" if use_cache else None)
         try:
-            return prepare(root, base_url, steps=PrepareSteps(cache), sources=sources, terms=terms)
+            return prepare(root, base_url, steps=PrepareSteps(cache), sources=sources, terms=terms, with_status=with_status)
         finally:
             cache.close()
     sources = sources or load_site(root)
@@ -180,8 +182,10 @@ def prepare(
     diags += check_site(site)
     if terms:
         diags += terms_in_build(site)  # glossary terms and particles (daeyeok.terms), as `daeyeok check` reports them
-    status = compute_status(site, sources.lock)  # structure findings between translations and sources, as warnings
-    diags += status.diagnostics
+    status = None
+    if with_status:
+        status = compute_status(site, sources.lock)  # structure findings between translations and sources, as warnings
+        diags += status.diagnostics
     return Prepared(sources, config, site, diags, status)
 
 

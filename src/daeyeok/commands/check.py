@@ -42,7 +42,8 @@ def _run_check(args: argparse.Namespace) -> tuple[list[Diagnostic], object | Non
         from ..terms.runner import check_site_result
 
         try:
-            prepared = prepare(site_root, terms=False)  # the glossary checks run just below, unfiltered
+            # the glossary checks run just below, unfiltered; structure findings are `status`'s and `build`'s
+            prepared = prepare(site_root, terms=False, with_status=False)
         except DiagnosticError as exc:
             return sorted_unique(exc.diagnostics), None
         result = check_site_result(prepared.site)
