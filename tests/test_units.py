@@ -152,3 +152,29 @@ def test_atomic_rewrite_keeps_permissions_and_bytes(tmp_path: Path) -> None:
     write_text_atomic(fresh, "{}\n")
     assert fresh.stat().st_mode & 0o077 != 0, "a new file is not private (mkstemp's 0600)"
     assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".")] == []
+
+
+@pytest.mark.parametrize(
+    ("tag", "expected"),
+    [
+        ('<img src="/a.png">', '<img src="/a.png" width="800" height="400">'),
+        ('<img src="/a.png" width="49%">', '<img src="/a.png" width="800" height="400" style="width:49%;height:auto">'),
+        ('<img src="/a.png" width="49%" style="border:0"/>', '<img src="/a.png" style="width:49%;height:auto;border:0" width="800" height="400"/>'),
+        ('<img src="/a.png" width="200">', '<img src="/a.png" width="200" height="100">'),
+        ('<img src="/a.png" height=100>', '<img src="/a.png" width="200" height="100">'),
+        ('<img src="/a.png" width="10" height="20">', '<img src="/a.png" width="10" height="20">'),
+        ('<img src="/unknown.png" width="49%">', '<img src="/unknown.png" width="49%">'),
+    ],
+)
+def test_raw_html_images_get_width_and_height(tag: str, expected: str) -> None:
+    from daeyeok.htmlrender import RenderContext, _size_images
+    from daeyeok.links import resolve
+    from daeyeok.mathrender import MathCache, MathMLEngine, MathRenderer
+
+    ctx = RenderContext(
+        path=Path("x.md"),
+        math=MathRenderer(MathMLEngine(), MathCache(None)),
+        resolve=lambda t: resolve(t, doc_key="x", lang="ko", base_url="/", page_site_path="ko/x/"),
+        image_size=lambda src: (800, 400) if src == "/a.png" else None,
+    )
+    assert _size_images(tag, ctx) == expected

@@ -103,11 +103,18 @@ def _rewrite_html(fragment: str, ctx: RenderContext, line: int) -> str:
 
 _IMG_TAG = re.compile(r"<img\b[^>]*>", re.IGNORECASE | re.DOTALL)
 _SRC = re.compile(r"""\bsrc\s*=\s*(["'])(.*?)\1""", re.IGNORECASE | re.DOTALL)
-_SIZE_ATTR = re.compile(r"\s(?:width|height)\s*=", re.IGNORECASE)
+_DIM_ATTR = re.compile(r"""\s(width|height)\s*=\s*(["']?)([^"'\s>]*)\2""", re.IGNORECASE)
+_STYLE_ATTR = re.compile(r"""(\sstyle\s*=\s*)(["'])(.*?)\2""", re.IGNORECASE | re.DOTALL)
 
 
 def _size_images(fragment: str, ctx: RenderContext) -> str:
-    """Raw-HTML ``<img>`` tags without width and height get the file's intrinsic size."""
+    """Raw-HTML ``<img>`` tags get both width and height, so the browser reserves their box.
+
+    Missing both: the file's intrinsic size.  One given in pixels: the other from the
+    file's aspect ratio.  A percentage width (``width="49%"``, common in Jekyll
+    translations): the intrinsic size goes into the attributes and the percentage into
+    ``style`` (``width:49%;height:auto``), so the layout is exactly the author's.
+    """
     if ctx.image_size is None or "<img" not in fragment.lower():
         return fragment
     measure = ctx.image_size
@@ -115,13 +122,33 @@ def _size_images(fragment: str, ctx: RenderContext) -> str:
     def sub(match: re.Match[str]) -> str:
         tag = match.group()
         src = _SRC.search(tag)
-        if src is None or _SIZE_ATTR.search(tag):
+        if src is None:
+            return tag
+        given = {m.group(1).lower(): m.group(3).strip() for m in _DIM_ATTR.finditer(tag)}
+        width, height = given.get("width"), given.get("height")
+        if width is not None and height is not None:
             return tag
         size = measure(src.group(2))
-        if size is None:
+        if size is None or not size[0] or not size[1]:
             return tag
+        w, h = size
+        style = ""
+        if width is not None and width.isdigit():
+            w, h = int(width), max(1, round(int(width) * size[1] / size[0]))
+        elif height is not None and height.isdigit():
+            w, h = max(1, round(int(height) * size[0] / size[1])), int(height)
+        elif width is not None or height is not None:
+            style = f"width:{width};height:auto" if width is not None else f"height:{height};width:auto"
+        tag = _DIM_ATTR.sub("", tag)
         end = len(tag) - (2 if tag.endswith("/>") else 1)
-        return f'{tag[:end].rstrip()} width="{size[0]}" height="{size[1]}"{tag[end:]}'
+        extra = f' width="{w}" height="{h}"'
+        if style:
+            if _STYLE_ATTR.search(tag):
+                tag = _STYLE_ATTR.sub(lambda m: f'{m.group(1)}{m.group(2)}{style};{m.group(3)}{m.group(2)}', tag, count=1)
+                end = len(tag) - (2 if tag.endswith("/>") else 1)
+            else:
+                extra += f' style="{style}"'
+        return f"{tag[:end].rstrip()}{extra}{tag[end:]}"
 
     return _IMG_TAG.sub(sub, fragment)
 
