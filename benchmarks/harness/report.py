@@ -145,7 +145,7 @@ def targets(results: dict[str, Any]) -> list[dict[str, Any]]:
     startup = results.get("startup", {}).get("help", {})
     for cmd in ("daeyeok build --help", "daeyeok check --help"):
         ms = startup.get(cmd, {}).get("median_ms")
-        out.append({"target": f"`{cmd}` starts in ≤ 150 ms", "met": None if ms is None else ms <= 150, "detail": f"median {_fmt(ms, 0)} ms"})
+        out.append({"target": f"`{cmd}` starts in ≤ 150 ms", "met": None if ms is None else ms <= 150, "detail": f"median {_fmt(ms, 1)} ms"})
     return out
 
 
