@@ -31,7 +31,7 @@ def test_run_quick_sample_prints_a_table_with_numbers(tmp_path: Path) -> None:
     for row in rows:
         assert row[2] == "daeyeok"
         assert float(row[4]) > 0  # median seconds
-        assert float(row[7]) > 0  # peak MiB
+        assert float(row[8]) > 0  # peak MiB
     results = json.loads((tmp_path / "latest.json").read_text(encoding="utf-8"))
     assert results["corpora"][0]["name"] == "sample"
     assert len(results["corpora"][0]["tools"]["daeyeok"]["modes"]["cold"]["runs"]) == 1
