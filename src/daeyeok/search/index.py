@@ -18,10 +18,11 @@ and written back with sorted keys, which the browser side does not mind
 
 from __future__ import annotations
 
-import asyncio
 import json
+import re
+import subprocess
+import sys
 import tempfile
-import threading
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -37,37 +38,26 @@ class SearchIndexError(Exception):
     """Pagefind could not be run or failed; the build reports it as a warning and goes on without search."""
 
 
-async def _index(site_dir: Path, out_dir: Path) -> int:
-    from pagefind.index import PagefindIndex
-
-    async with PagefindIndex(config={"output_path": str(out_dir)}) as index:
-        result = await index.add_directory(str(site_dir))
-        return int(result.get("page_count", 0))
+_INDEXED = re.compile(r"Indexed (\d+) pages?\b")
+INDEX_TIMEOUT_S = 900
 
 
-def _run(coro_dir: Path, out_dir: Path) -> int:
-    """Run the indexer on a fresh event loop, in a thread when the caller already runs one (the preview server)."""
+def _run(site_dir: Path, out_dir: Path) -> int:
+    """Run Pagefind's own command line (the binary its wheel ships) over ``site_dir``.
+
+    The command exits only when every bundle file is written.  Pagefind's asyncio API
+    answered "written" while files were still being flushed, and under load the build
+    read an empty ``pagefind-entry.json`` (an intermittent JSONDecodeError).
+    """
+    command = [sys.executable, "-m", "pagefind", "--site", str(site_dir), "--output-path", str(out_dir)]
     try:
-        asyncio.get_running_loop()
-    except RuntimeError:
-        return asyncio.run(_index(coro_dir, out_dir))
-    box: dict[str, int | BaseException] = {}
-
-    def target() -> None:
-        try:
-            box["count"] = asyncio.run(_index(coro_dir, out_dir))
-        except BaseException as exc:  # re-raised in the caller's thread
-            box["error"] = exc
-
-    worker = threading.Thread(target=target, name="daeyeok-pagefind")
-    worker.start()
-    worker.join()
-    error = box.get("error")
-    if isinstance(error, BaseException):
-        raise error
-    count = box["count"]
-    assert isinstance(count, int)
-    return count
+        done = subprocess.run(command, capture_output=True, text=True, timeout=INDEX_TIMEOUT_S, check=False)
+    except (OSError, subprocess.SubprocessError) as exc:
+        raise SearchIndexError(f"could not run Pagefind: {exc}") from exc
+    if done.returncode != 0:
+        raise SearchIndexError(f"Pagefind exited with {done.returncode}: {(done.stderr or done.stdout).strip()[-500:]}")
+    counts = [int(n) for n in _INDEXED.findall(done.stdout)]
+    return counts[-1] if counts else 0
 
 
 def normalise_entry(data: bytes) -> bytes:
@@ -85,10 +75,7 @@ def pagefind_bundle(documents: Sequence[SearchDocument]) -> dict[str, bytes]:
             target = site_dir / doc.site_path / "index.html"
             target.parent.mkdir(parents=True, exist_ok=True)
             target.write_text(doc.html, encoding="utf-8")
-        try:
-            count = _run(site_dir, out_dir)
-        except Exception as exc:  # a missing binary, a crash, a protocol error: all mean "no search"
-            raise SearchIndexError(f"{type(exc).__name__}: {exc}") from exc
+        count = _run(site_dir, out_dir)
         if count != len(documents):
             raise SearchIndexError(f"Pagefind indexed {count} of {len(documents)} pages")
         files: dict[str, bytes] = {}
