@@ -175,6 +175,8 @@ def test_glossary_check_level_in_build(make_site) -> None:  # type: ignore[no-un
 
 def test_links_to_generated_pages_are_checked(make_site) -> None:  # type: ignore[no-untyped-def]
     glossary = "- en: weight\n  ko: 가중치\n"
-    root = make_site({"glossary.yml": glossary, "content/ko/a.md": page("가", "[용어](/ko/glossary/#weight) [없는 용어](/ko/glossary/#nope) [현황](/en/status/)\n")})
+    root = make_site(
+        {"glossary.yml": glossary, "content/ko/a.md": page("가", "[용어](/ko/glossary/#weight) [없는 용어](/ko/glossary/#nope) [현황](/en/status/)\n")}
+    )
     found = [(d.line, d.col, d.message) for d in build(root, write=False).diagnostics if d.code in ("link", "anchor")]
     assert found == [(5, 36, "the page at /ko/glossary/ has no id 'nope'")]

@@ -144,7 +144,7 @@ def _size_images(fragment: str, ctx: RenderContext) -> str:
         extra = f' width="{w}" height="{h}"'
         if style:
             if _STYLE_ATTR.search(tag):
-                tag = _STYLE_ATTR.sub(lambda m: f'{m.group(1)}{m.group(2)}{style};{m.group(3)}{m.group(2)}', tag, count=1)
+                tag = _STYLE_ATTR.sub(lambda m: f"{m.group(1)}{m.group(2)}{style};{m.group(3)}{m.group(2)}", tag, count=1)
                 end = len(tag) - (2 if tag.endswith("/>") else 1)
             else:
                 extra += f' style="{style}"'

@@ -18,8 +18,8 @@ from mdit_py_plugins.footnote import footnote_plugin
 from mdit_py_plugins.front_matter import front_matter_plugin
 from mdit_py_plugins.tasklists import tasklists_plugin
 
-from .plugins.glossary_terms import glossary_terms_plugin
 from .plugins.cjk_emphasis import cjk_emphasis_plugin
+from .plugins.glossary_terms import glossary_terms_plugin
 from .plugins.heading_ids import heading_ids_plugin
 from .plugins.math import math_plugin
 from .plugins.positions import positions_plugin

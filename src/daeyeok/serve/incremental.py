@@ -342,7 +342,9 @@ class IncrementalBuilder(PrepareSteps):
         if self._env is None or key != self._templates_key:
             self._env = make_environment(templates)
             self._templates_key = key
-            self._template_inputs = {name: _template_closure(self._env, templates, name) for name in (PAGE_TEMPLATE, LANDING_TEMPLATE, NOT_FOUND_TEMPLATE, GLOSSARY_TEMPLATE)}
+            self._template_inputs = {
+                name: _template_closure(self._env, templates, name) for name in (PAGE_TEMPLATE, LANDING_TEMPLATE, NOT_FOUND_TEMPLATE, GLOSSARY_TEMPLATE)
+            }
         return self._env
 
     def _math_renderer(self, config: SiteConfig) -> MathRenderer:
