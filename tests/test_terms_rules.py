@@ -176,3 +176,16 @@ def test_srt_captions(glossary: Glossary) -> None:
     srt = "1\n00:00:01,000 --> 00:00:02,000\n웨이트를 바꿉니다\n\n2\n00:00:02,000 --> 00:00:03,000\n신경망로 갑니다\n"
     result = check_pages(glossary, [(srt_page("a_ko.srt", srt), None)], validate=False)
     assert [(f.diagnostic.line, f.diagnostic.col, f.diagnostic.code) for f in result.findings] == [(3, 1, AVOIDED), (7, 4, PARTICLE)]
+
+
+def test_positions_survive_backslash_escapes_and_entities() -> None:
+    """Text markdown-it rewrote (an escaped dollar, an entity) is still traced to its columns."""
+    from daeyeok.terms.prose import locate_unescaped
+
+    source = "비용은 \\$5 &amp; 손실함수를 본다"
+    content = "비용은 $5 & 손실함수를 본다"
+    offsets = locate_unescaped(content, source, 0, len(source))
+    assert offsets is not None
+    assert source[offsets[content.index("손")] :].startswith("손실함수")
+    assert source[offsets[content.index("$")] - 1 : offsets[content.index("$")] + 1] == "\\$"
+    assert locate_unescaped("없는 글", source, 0, len(source)) is None

@@ -16,6 +16,7 @@ edit the file precisely and refuse when it cannot.
 from __future__ import annotations
 
 import bisect
+import html
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -86,6 +87,42 @@ def _kind(stack: Sequence[str], opener: Token | None) -> str:
     return "p"
 
 
+_ENTITY = re.compile(r"&(?:#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6}|[A-Za-z][A-Za-z0-9]{1,31});")
+
+
+def locate_unescaped(content: str, source: str, start: int, limit: int) -> list[int] | None:
+    """Source offsets of ``content``'s characters where the source wrote some of them as
+    backslash escapes or entities (``\\$`` for ``$``, ``&amp;`` for ``&``).
+
+    An entity's character gets the entity's first offset; ``None`` when the text cannot be
+    traced, so no fix is offered there.
+    """
+    first = content[:1]
+    if not first:
+        return None
+    candidates = [i for i in (source.find(first, start, limit), source.find("\\" + first, start, limit), source.find("&", start, limit)) if i >= 0]
+    pos = min(candidates) if candidates else -1
+    if pos < 0:
+        return None
+    out: list[int] = []
+    for ch in content:
+        if pos >= limit:
+            return None
+        entity = _ENTITY.match(source, pos) if source[pos] == "&" else None
+        if entity is not None and html.unescape(entity.group()) == ch:
+            out.append(pos)
+            pos = entity.end()
+        elif source[pos] == ch:
+            out.append(pos)
+            pos += 1
+        elif source[pos] == "\\" and pos + 1 < limit and source[pos + 1] == ch:
+            out.append(pos + 1)
+            pos += 2
+        else:
+            return None
+    return out
+
+
 def _inline_run(inline: Token, source: str, starts: list[int], kind: str, section: int) -> Run:
     """The prose of one inline token, each character located in ``source`` by an in-order scan.
 
@@ -116,7 +153,13 @@ def _inline_run(inline: Token, source: str, starts: list[int], kind: str, sectio
             content = child.content
             start = seek(content)
             chars.append(content)
-            offsets.extend(range(start, start + len(content)) if start >= 0 else [-1] * len(content))
+            if start >= 0:
+                offsets.extend(range(start, start + len(content)))
+            else:  # rewritten by markdown-it (``\$`` → ``$``, ``&amp;`` → ``&``): match character by character
+                located = locate_unescaped(content, source, cursor, limit)
+                offsets.extend(located if located is not None else [-1] * len(content))
+                if located is not None and located[-1] >= 0:
+                    cursor = located[-1] + 1
         elif kind_ in _BREAKS:
             seek("\n")
             chars.append(" ")
