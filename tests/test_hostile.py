@@ -123,7 +123,7 @@ def test_twenty_megabyte_markdown_file(make_site, cli) -> None:  # type: ignore[
 @pytest.mark.parametrize("kind", ["list", "blockquote", "emphasis"])
 def test_ten_thousand_levels_of_nesting(kind: str, make_site, cli) -> None:  # type: ignore[no-untyped-def]
     body = {
-        "list": "".join("  " * i + "- x\n" for i in range(10000)),
+        "list": "- " * 10000 + "x\n",  # each "- " opens a list inside the previous item: 10,000 levels in 20 KB
         "blockquote": ">" * 10000 + " 인용\n",
         "emphasis": "*" * 10000 + "x" + "*" * 10000 + "\n",
     }[kind]
