@@ -180,3 +180,15 @@ def test_links_to_generated_pages_are_checked(make_site) -> None:  # type: ignor
     )
     found = [(d.line, d.col, d.message) for d in build(root, write=False).diagnostics if d.code in ("link", "anchor")]
     assert found == [(5, 36, "the page at /ko/glossary/ has no id 'nope'")]
+
+
+def test_the_same_site_in_two_directories_builds_byte_identical(tmp_path: Path) -> None:
+    import shutil
+
+    golden = REPO / "tests" / "sites" / "golden" / "site"
+    one, two = tmp_path / "first" / "site", tmp_path / "elsewhere" / "deeper" / "copy"
+    shutil.copytree(golden, one)
+    shutil.copytree(golden, two)
+    a, b = build(one, tmp_path / "out-a", use_cache=False), build(two, tmp_path / "out-b", use_cache=False)
+    assert a.written and b.written
+    assert files_of(tmp_path / "out-a") == files_of(tmp_path / "out-b")
