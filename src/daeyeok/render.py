@@ -27,6 +27,7 @@ from .links import resolve
 from .loader import TextFile
 from .markdown import parser
 from .mathrender import MathRenderer
+from .memo import IdentityMemo
 from .model import LANGUAGE_NAMES, Page
 from .parallel import PARALLEL_DIR, alignment_for, marking_hook, rows, rows_html, split_marked
 from .plugins.glossary_terms import GlossaryTermsOptions, wrap_terms
@@ -36,6 +37,9 @@ from .urls import absolute, href, output_file, page_path
 
 if TYPE_CHECKING:
     from .status.report import SiteStatus
+
+
+_WRAPPED = IdentityMemo(1024)  # (document, glossary) -> tokens with glossary terms linked
 
 
 class _SourcesLoader(jinja2.BaseLoader):
@@ -156,11 +160,14 @@ class SiteRenderer:
         glossary = self.site.glossary
         if page.lang != "ko" or page.doc.lang != "ko" or glossary is None or not glossary.terms:
             return page.doc.tokens
+        url = self.glossary_url("ko")
         if self._glossary_terms is None:
-            from .terms.matcher import Matcher
+            from .terms.runner import matcher_for
 
-            self._glossary_terms = GlossaryTermsOptions(Matcher(glossary), glossary_page.term_hrefs(glossary, self.glossary_url("ko")))
-        return wrap_terms(page.doc.tokens, self._glossary_terms)
+            self._glossary_terms = GlossaryTermsOptions(matcher_for(glossary), glossary_page.term_hrefs(glossary, url))
+        options = self._glossary_terms
+        # the page and its parallel view, and the preview server's rebuilds, share one wrapping
+        return _WRAPPED.get((page.doc, glossary), lambda: wrap_terms(page.doc.tokens, options), token=url)
 
     def body(self, page: Page) -> RenderedBody:
         key = (page.lang, page.key, page.doc.lang)

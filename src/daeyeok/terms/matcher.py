@@ -187,7 +187,8 @@ class Matcher:
     def english(self, text: str) -> Iterator[EnMatch]:
         """English term uses in ``text``: whole words, longest word sequence first."""
         words = [(m.start(), m.end(), m.group()) for m in _WORD.finditer(text)]
-        folded = [w.lower() for _, _, w in words]
+        plain = [w for _, _, w in words]
+        folded = [w.lower() for w in plain]
         starts = self.en_starts
         k = 0
         while k < len(words):
@@ -199,7 +200,7 @@ class Matcher:
                 span = words[k : k + size]
                 if any(not _joined(text, span[m][1], span[m + 1][0]) for m in range(size - 1)):
                     continue
-                hits = self.en_exact.get(tuple(w for _, _, w in span), []) + self.en_folded.get(tuple(folded[k : k + size]), [])
+                hits = self.en_exact.get(tuple(plain[k : k + size]), []) + self.en_folded.get(tuple(folded[k : k + size]), [])
                 if hits:
                     start, end = span[0][0], span[-1][1]
                     best = EnMatch(start, end, text[start:end], tuple(dict.fromkeys(hits)))

@@ -92,6 +92,11 @@ _GLOSSARY_FINDINGS = IdentityMemo(4)
 _PAGE_FINDINGS = IdentityMemo(8192)
 
 
+def matcher_for(glossary: Glossary) -> Matcher:
+    """The compiled matcher of a glossary, built once per glossary object."""
+    return _MATCHERS.get((glossary,), lambda: Matcher(glossary))
+
+
 def check_site(site: Site) -> list[Diagnostic]:
     """The glossary findings for ``daeyeok build`` (called from :func:`daeyeok.build.prepare`).
 
@@ -102,7 +107,7 @@ def check_site(site: Site) -> list[Diagnostic]:
     glossary = site.glossary
     if glossary is None or KOREAN not in site.config.languages:
         return []
-    matcher = _MATCHERS.get((glossary,), lambda: Matcher(glossary))
+    matcher = matcher_for(glossary)
     diags = list(_GLOSSARY_FINDINGS.get((glossary,), lambda: check_glossary(glossary)))
     for key in site.keys:
         doc = site.docs.get((KOREAN, key))
