@@ -10,6 +10,9 @@ import pytest
 
 from daeyeok.cli import main
 
+#: the shared Chromium fixtures (``browser``, ``page``) and helpers live in tests/browser.py
+pytest_plugins = ["browser"]
+
 REPO = Path(__file__).resolve().parent.parent
 CORPUS = REPO.parent / "shared" / "corpora" / "cs231n"
 

@@ -12,7 +12,7 @@ from typing import Any
 
 import pytest
 
-from browser import SCREENSHOTS, PageProblems, chromium, static_server
+from browser import SCREENSHOTS, PageProblems, served_build, static_server
 from conftest import REPO
 from daeyeok.build import build
 
@@ -38,25 +38,8 @@ PAGES = [
 
 @pytest.fixture(scope="module")
 def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    out = tmp_path_factory.mktemp("sample") / "_site"
-    result = build(REPO, out, strict=True)
-    assert result.ok(strict=True), [d.format() for d in result.diagnostics]
-    with static_server(out) as origin:
+    with served_build(REPO, tmp_path_factory.mktemp("sample") / "_site", strict=True) as origin:
         yield origin
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    with chromium() as b:
-        yield b
-
-
-@pytest.fixture
-def page(browser: Any) -> Iterator[Any]:
-    context = browser.new_context(viewport={"width": 1280, "height": 900})
-    p = context.new_page()
-    yield p
-    context.close()
 
 
 @pytest.mark.parametrize("path", PAGES)

@@ -11,9 +11,8 @@ from typing import Any
 
 import pytest
 
-from browser import SCREENSHOTS, PageProblems, chromium, static_server
+from browser import SCREENSHOTS, PageProblems, served_build
 from conftest import REPO
-from daeyeok.build import build
 
 pytestmark = pytest.mark.browser
 
@@ -24,17 +23,8 @@ GLOSSARY = "/ko/glossary/"
 
 @pytest.fixture(scope="module")
 def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    out = tmp_path_factory.mktemp("glossary") / "_site"
-    result = build(REPO, out, use_cache=False)
-    assert result.written, [d.format() for d in result.diagnostics if d.severity.value == "error"]
-    with static_server(out) as origin:
+    with served_build(REPO, tmp_path_factory.mktemp("glossary") / "_site", use_cache=False) as origin:
         yield origin
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    with chromium() as b:
-        yield b
 
 
 def new_page(browser: Any, width: int = 1280, scheme: str = "light", js: bool = True) -> Any:

@@ -14,8 +14,7 @@ from typing import Any
 
 import pytest
 
-from browser import SCREENSHOTS, PageProblems, chromium, static_server
-from daeyeok.build import build
+from browser import SCREENSHOTS, PageProblems, served_build
 from daeyeok.search.expand import strip_particles
 
 pytestmark = pytest.mark.browser
@@ -41,25 +40,8 @@ CASES = [
 
 @pytest.fixture(scope="module")
 def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    out = tmp_path_factory.mktemp("search") / "_site"
-    result = build(SITE, out, use_cache=False)
-    assert result.written, [d.format() for d in result.diagnostics]
-    with static_server(out) as origin:
+    with served_build(SITE, tmp_path_factory.mktemp("search") / "_site", use_cache=False) as origin:
         yield origin
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    with chromium() as b:
-        yield b
-
-
-@pytest.fixture
-def page(browser: Any) -> Iterator[Any]:
-    context = browser.new_context(viewport={"width": 1280, "height": 900})
-    p = context.new_page()
-    yield p
-    context.close()
 
 
 def search(page: Any, origin: str, lang: str, query: str) -> list[dict[str, str]]:
