@@ -115,7 +115,6 @@ class Block:
     token_index: int
     text: str
     source: str
-    fingerprint: str
     id: str
     section: str
     level: int = 0
@@ -125,6 +124,11 @@ class Block:
     formulas: tuple[Formula, ...] = ()
     links: tuple[Ref, ...] = ()
     images: tuple[Ref, ...] = ()
+
+    @functools.cached_property
+    def fingerprint(self) -> str:
+        """Computed when asked: the status lock needs it, the glossary checker and search do not."""
+        return fingerprint(self.kind, self.source)
 
     @property
     def words(self) -> int:
@@ -397,7 +401,7 @@ def blocks_from_tokens(tokens: Sequence[Any], reserved: frozenset[str] = frozens
         out.append(
             Block(
                 kind=raw.kind, start=raw.start, end=max(raw.start, raw.end), token_index=raw.index, text=raw.text, source=raw.source,
-                fingerprint=fingerprint(raw.kind, raw.source), id=block_id, section=section, level=raw.level, heading_id=raw.heading_id,
+                id=block_id, section=section, level=raw.level, heading_id=raw.heading_id,
                 pinned=raw.pinned, info=raw.info, formulas=raw.formulas, links=raw.links, images=raw.images,
             )
         )  # fmt: skip
