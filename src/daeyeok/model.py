@@ -105,13 +105,6 @@ class Document:
 
 
 @dataclass(frozen=True)
-class TermForm:
-    text: str
-    line: int
-    col: int
-
-
-@dataclass(frozen=True)
 class Term:
     """One glossary entry (see docs/glossary.md for the schema)."""
 

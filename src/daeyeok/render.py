@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import traceback
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from urllib.parse import unquote
@@ -84,12 +84,6 @@ def template_diagnostic(exc: Exception, templates: Mapping[str, TextFile], what:
         frame = frames[-1]
         return error(frame.filename, frame.lineno or 0, 1, "template", f"{exc} (while rendering {what})")
     return error("templates", 0, 0, "template", f"{type(exc).__name__}: {exc} (while rendering {what})")
-
-
-@dataclass
-class RenderOutput:
-    files: dict[str, bytes] = field(default_factory=dict)
-    diagnostics: list[Diagnostic] = field(default_factory=list)
 
 
 @dataclass(frozen=True)

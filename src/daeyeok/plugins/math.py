@@ -15,7 +15,6 @@ from mdit_py_plugins.amsmath import amsmath_plugin
 from mdit_py_plugins.dollarmath import dollarmath_plugin
 from mdit_py_plugins.texmath.index import make_block_func, make_inline_func, rules
 
-MATH_INLINE_TYPES = ("math_inline",)
 MATH_DISPLAY_TYPES = ("math_inline_double", "math_block", "math_block_label", "amsmath")
 
 

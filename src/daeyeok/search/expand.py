@@ -29,7 +29,7 @@ from __future__ import annotations
 
 import itertools
 import re
-from collections.abc import Iterable, Sequence, Set
+from collections.abc import Iterable, Set
 from dataclasses import dataclass
 
 from ..korean import ALTERNATIONS, INVARIANT_PARTICLES, is_syllable, leading_particle
@@ -197,7 +197,3 @@ class Expander:
 def query_rules() -> dict[str, object]:
     """What search.js needs to strip particles exactly as :func:`strip_particles` does."""
     return {"particles": list(particles()), "minStem": 2, "mark": MARK}
-
-
-def join_tokens(tokens: Sequence[str] | Iterable[str]) -> str:
-    return " ".join(tokens)

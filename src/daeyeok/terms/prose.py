@@ -18,7 +18,7 @@ from __future__ import annotations
 import bisect
 import html
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -264,9 +264,3 @@ def srt_page(path: str, source: str) -> Page:
         else:
             i += 1
     return Page(path, source, runs, starts)
-
-
-def iter_runs(pages: Iterable[Page]) -> Iterable[tuple[Page, Run]]:
-    for page in pages:
-        for run in page.runs:
-            yield page, run

@@ -23,8 +23,7 @@ from dataclasses import dataclass, field
 
 from ..align import PROSE_KINDS, blocks_from_tokens
 from ..diagnostics import Diagnostic, Severity
-from ..korean import Alternation as ParticleAlternation
-from ..korean import has_batchim, is_hangul_text, is_syllable, latin_reading, particle_problem
+from ..korean import is_hangul_text, is_syllable, latin_reading, particle_problem
 from ..model import Term
 from .alignment import structural_pairs
 from .findings import AVOIDED, FIRST_USE, GLOSS, KEEP_ENGLISH, MISSING, PARTICLE, Edit, Finding, Use
@@ -376,12 +375,6 @@ class Checker:
                 return True
         low = ko_text.lower()
         return any(form.lower() in low for form in self.matcher.en_forms[t])
-
-
-def _expected(alternation: ParticleAlternation, reading: str) -> str | None:
-    if has_batchim(reading) is None:
-        return None
-    return alternation.expected(reading)
 
 
 def _common_prefix(a: str, b: str) -> int:
