@@ -272,3 +272,24 @@ def test_a_crashing_rebuild_keeps_the_pages_and_reports_an_internal_error(site: 
     assert err.code == "internal" and "RuntimeError: simulated bug" in err.message
     monkeypatch.undo()
     assert b"Edited." in b.rebuild().files["en/a/index.html"]
+
+
+def test_glossary_findings_can_follow_the_pages(make_site) -> None:  # type: ignore[no-untyped-def]
+    """rebuild(defer_terms=True) publishes the pages; finish_terms() adds the glossary findings
+    on the same files, so the browser reloads once and the overlay updates after."""
+    site = make_site(
+        {
+            "content/ko/index.md": page("처음", "경사 하강법에서 그래디언트를 구한다.\n"),
+            "glossary.yml": "- en: gradient\n  ko: 기울기\n  avoid: [그래디언트]\n",
+        }
+    )
+    whole = IncrementalBuilder(site, use_cache=False).rebuild()
+    b = IncrementalBuilder(site, use_cache=False)
+    pages = b.rebuild(defer_terms=True)
+    assert not any(d.code == "term-avoided" for d in pages.diagnostics)
+    findings = b.finish_terms()
+    assert findings is not None
+    assert findings.files == pages.files and findings.changed == frozenset() and findings.version == pages.version + 1
+    assert findings.diagnostics == whole.diagnostics and findings.errors == whole.errors
+    assert b.finish_terms() is None, "nothing is held back twice"
+    same_as_full_build(site, findings)

@@ -154,10 +154,21 @@ class PreviewApp:
         previous = self.builder.snapshot
         started = time.perf_counter()
         try:
-            snapshot = self.builder.rebuild()
+            # pages first; the glossary findings (which never change a page) follow at once
+            snapshot = self.builder.rebuild(defer_terms=True)
         except Exception as exc:  # a bug in daeyeok: keep serving, show it in the overlay and the terminal
             traceback.print_exc(file=self.log)
             snapshot = self.builder.internal_error(exc, started)
+        self._publish(previous, snapshot)
+        try:
+            findings = self.builder.finish_terms()
+        except Exception as exc:
+            traceback.print_exc(file=self.log)
+            findings = self.builder.internal_error(exc, started)
+        if findings is not None:
+            self._publish(snapshot, findings, summary=False)  # the same pages: only new diagnostics to print
+
+    def _publish(self, previous: Snapshot | None, snapshot: Snapshot, summary: bool = True) -> None:
         done = threading.Event()
 
         def publish() -> None:
@@ -170,15 +181,15 @@ class PreviewApp:
             self._published.notify_all()
         for callback in self.on_publish:
             callback(snapshot)
-        self._report(previous, snapshot)
+        self._report(previous, snapshot, summary)
 
-    def _report(self, previous: Snapshot | None, snapshot: Snapshot) -> None:
+    def _report(self, previous: Snapshot | None, snapshot: Snapshot, summary: bool = True) -> None:
         """Print what is new since the last rebuild: diagnostics once, not on every keystroke."""
         before = set(previous.diagnostics) if previous else set()
         for d in snapshot.diagnostics:
             if d not in before:
                 print(d.format(), file=self.log)
-        if not self.verbose:
+        if not self.verbose or not summary:
             return
         ms = snapshot.elapsed * 1000
         pages = sum(1 for rel in snapshot.rendered if rel.endswith(".html"))

@@ -38,7 +38,7 @@ import jinja2
 import jinja2.meta
 
 from .. import glossary_page
-from ..build import CACHE_DIR, PrepareSteps, load_config, make_renderer, parse_pages, prepare, render_site
+from ..build import CACHE_DIR, PrepareSteps, load_config, make_renderer, parse_pages, prepare, render_site, terms_in_build
 from ..diagnostics import Diagnostic, DiagnosticError, Severity, display_path, error, sorted_unique, warning
 from ..glossary import parse_glossary
 from ..loader import STATIC_DIR, THEME_DIR, SiteSources, TextFile
@@ -48,6 +48,7 @@ from ..parse import parse_document
 from ..render import NavGroup, SiteRenderer, make_environment
 from ..search import BUNDLE_DIR
 from ..search import SCRIPT as SEARCH_SCRIPT
+from ..site import Site
 from ..urls import output_file
 
 #: the templates :mod:`daeyeok.render` renders directly
@@ -298,6 +299,7 @@ class IncrementalBuilder(PrepareSteps):
         self._broken_sources: set[str] = set()
         self._shared: tuple[Any, ...] = ()
         self._phases: dict[str, float] = {}
+        self._deferred: tuple[Site, Mapping[str, str]] | None = None
 
     # -- pieces reused across rebuilds ------------------------------------------------
     def load_config(self, sources: SiteSources, base_url: str | None) -> tuple[SiteConfig | None, list[Diagnostic]]:
@@ -364,16 +366,23 @@ class IncrementalBuilder(PrepareSteps):
         return (*self._shared, self._template_inputs.get(template, ()))
 
     # -- the rebuild ----------------------------------------------------------------------
-    def rebuild(self) -> Snapshot:
-        """Bring the output up to date with the site directory and return the new snapshot."""
+    def rebuild(self, *, defer_terms: bool = False) -> Snapshot:
+        """Bring the output up to date with the site directory and return the new snapshot.
+
+        ``defer_terms``: leave the glossary checks to :meth:`finish_terms`. Their findings
+        never change a page's HTML, only the diagnostics and the overlay, so the server
+        publishes the pages first and the findings a moment later (no second reload: the
+        pages' digests are unchanged).
+        """
         started = time.perf_counter()
         self._rendered = set()
         self._used = set()
+        self._deferred = None
         previous = self.snapshot
         self._broken_sources = set()
         self._phases = {}
         try:
-            prepared = prepare(self.root, self.base_url, steps=self)
+            prepared = prepare(self.root, self.base_url, steps=self, terms=not defer_terms)
         except DiagnosticError as exc:
             # no usable site.yml: keep serving whatever was served, with the errors
             diags = sorted_unique(exc.diagnostics)
@@ -409,7 +418,26 @@ class IncrementalBuilder(PrepareSteps):
         if math.rendered != rendered_before and self.use_cache:
             math.cache.close()  # commit new formulas so `daeyeok build` finds them too
             math.cache = self._open_cache()
-        return self._publish(files, copies, sorted_unique(diags + found), _texts(prepared.sources), started, previous)
+        texts = _texts(prepared.sources)
+        snapshot = self._publish(files, copies, sorted_unique(diags + found), texts, started, previous)
+        if defer_terms:
+            self._deferred = (prepared.site, texts)
+        return snapshot
+
+    def finish_terms(self) -> Snapshot | None:
+        """The glossary findings held back by ``rebuild(defer_terms=True)``, as a snapshot with
+        the same files; ``None`` when there is nothing to add."""
+        deferred, self._deferred = self._deferred, None
+        snapshot = self.snapshot
+        if deferred is None or snapshot is None:
+            return None
+        site, texts = deferred
+        started = time.perf_counter()
+        found = terms_in_build(site)  # memoised per page: only edited pages are checked again
+        if not found:
+            return None
+        self._rendered = set()
+        return self._publish(snapshot.files, snapshot.copies, sorted_unique([*snapshot.diagnostics, *found]), texts, started, snapshot)
 
     def internal_error(self, exc: BaseException, started: float) -> Snapshot:
         """A rebuild crashed (a daeyeok bug, not a user mistake): keep the last pages, say so in the overlay."""
