@@ -27,6 +27,7 @@ the same particle list (:func:`query_rules`), so ``신경망을`` searches
 
 from __future__ import annotations
 
+import functools
 import itertools
 import re
 from collections.abc import Iterable, Set
@@ -73,6 +74,7 @@ def is_particle_chain(suffix: str) -> bool:
     return False
 
 
+@functools.lru_cache(maxsize=65536)
 def strip_particles(word: str) -> str:
     """``word`` without trailing particles, keeping at least two syllables (신경망에서는 → 신경망).
 
