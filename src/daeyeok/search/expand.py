@@ -163,9 +163,14 @@ class Expander:
                     for f in t.english:
                         owners.setdefault(f if sensitive else f.lower(), []).append(i)
             if owners:
-                pattern = "|".join(rf"(?<![A-Za-z0-9]){re.escape(f)}(?![A-Za-z0-9])" for f in sorted(owners, key=len, reverse=True))
+                # the boundary checks once per position, outside the alternation: the regex engine
+                # otherwise retries a look-behind for each of the ~70 forms at every character
+                forms = "|".join(re.escape(f) for f in sorted(owners, key=len, reverse=True))
+                pattern = rf"(?<![A-Za-z0-9])(?=[A-Za-z0-9])(?:{forms})(?![A-Za-z0-9])"
                 self._english.append((re.compile(pattern, 0 if sensitive else re.IGNORECASE), owners, sensitive))
-        self._korean = [tuple(k for k in t.korean if len(k.replace(" ", "")) >= 2) for t in self.terms]
+        # each Korean form as written and without spaces; a form can only occur in a text that
+        # holds its first syllable, which rules out most terms for most blocks at once
+        self._korean = [tuple((k, k.replace(" ", "")) for k in t.korean if len(k.replace(" ", "")) >= 2) for t in self.terms]
 
     def glossary_tokens(self, text: str) -> list[str]:
         """Every form of every glossary term the text uses (Korean forms of two syllables or more, by substring)."""
@@ -174,9 +179,10 @@ class Expander:
             for m in pattern.finditer(text):
                 hits.update(owners.get(m.group() if sensitive else m.group().lower(), ()))
         squeezed = text.replace(" ", "")
+        present = set(squeezed)
         out: list[str] = []
         for i, (t, korean) in enumerate(zip(self.terms, self._korean, strict=True)):
-            if i in hits or any(k in text or k.replace(" ", "") in squeezed for k in korean):
+            if i in hits or any(tight[0] in present and (form in text or tight in squeezed) for form, tight in korean):
                 out.extend(t.forms)
         return out
 
