@@ -155,6 +155,11 @@ class Matcher:
                     self.max_words = max(self.max_words, len(key))
         #: first words of every English form (folded and exact), to skip most words at once
         self.en_starts = {key[0] for key in self.en_folded} | {key[0] for key in self.en_exact}
+        #: the most words a form starting with a given word has: 'neural' starts a three-word
+        #: term, 'layer' only itself, so most lookups try one size instead of max_words
+        self.en_longest: dict[str, int] = {}
+        for key in [*self.en_folded, *self.en_exact]:
+            self.en_longest[key[0]] = max(self.en_longest.get(key[0], 0), len(key))
 
     # -- Korean ------------------------------------------------------------------------
     def korean(self, text: str) -> Iterator[KoMatch]:
@@ -196,7 +201,8 @@ class Matcher:
                 k += 1
                 continue
             best: EnMatch | None = None
-            for size in range(min(self.max_words, len(words) - k), 0, -1):
+            longest = max(self.en_longest.get(folded[k], 0), self.en_longest.get(plain[k], 0))
+            for size in range(min(longest, len(words) - k), 0, -1):
                 span = words[k : k + size]
                 if any(not _joined(text, span[m][1], span[m + 1][0]) for m in range(size - 1)):
                     continue
