@@ -137,3 +137,10 @@ def test_user_mistakes_are_not_tracebacks(tmp_path: Path, cli) -> None:  # type:
     gone = cli("check", "--glossary", "g.yml", "nope.md", cwd=tmp_path)
     assert "Traceback" not in gone.err + gone.out
     assert cli("check", "--fix", "--diff", cwd=tmp_path).code == 2
+
+
+def test_the_command_line_names_every_output_format() -> None:
+    from daeyeok.commands.check import FORMATS as offered
+    from daeyeok.terms.formats import FORMATS
+
+    assert tuple(offered) == tuple(FORMATS)
