@@ -559,14 +559,19 @@ _STEPS = ((1, 1), (2, 1), (1, 2))
 
 
 def _anchor_key(block: Block) -> str | None:
-    """What makes a block an unmistakable anchor: a pinned heading id, or a formula or code
-    block whose content (code without comments and strings) is the same on both sides."""
+    """What makes a block an unmistakable anchor: a pinned heading id, a formula or code block
+    whose content (code without comments and strings) is the same on both sides, or a long
+    prose block with identical text."""
     if block.kind == "heading" and block.pinned and block.heading_id:
         return "h:" + block.heading_id
     if block.kind == "math":
         return "m:" + normalize_tex(block.text)
     if block.kind == "code":
         return "c:" + code_skeleton(block.text, block.info)
+    if block.kind in PROSE_KINDS and len(block.text) >= 40:
+        # a paragraph left untranslated (or a long quote, a URL list) is the same text on both
+        # sides: an anchor too, so partly translated pages keep their search small
+        return "t:" + normalize_space(block.text)
     return None
 
 
