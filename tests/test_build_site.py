@@ -192,3 +192,26 @@ def test_the_same_site_in_two_directories_builds_byte_identical(tmp_path: Path) 
     a, b = build(one, tmp_path / "out-a", use_cache=False), build(two, tmp_path / "out-b", use_cache=False)
     assert a.written and b.written
     assert files_of(tmp_path / "out-a") == files_of(tmp_path / "out-b")
+
+
+def test_site_yml_nav_can_place_the_glossary_and_status_pages(make_site) -> None:  # type: ignore[no-untyped-def]
+    from conftest import MINIMAL_SITE_YML
+
+    nav = MINIMAL_SITE_YML.replace("pages: [index, a]", "pages: [index, glossary, a, status]")
+    root = make_site({"site.yml": nav, "glossary.yml": "- en: weight\n  ko: 가중치\n"})
+    result = build(root)
+    assert result.ok(strict=True), [d.format() for d in result.diagnostics]
+    html = (root / "_site/ko/a/index.html").read_text()
+    nav_html = html.split('<nav class="site-nav"')[1].split("</nav>")[0]
+    links = re.findall(r'<a href="([^"]+)"', nav_html)
+    assert links == ["/ko/", "/ko/glossary/", "/ko/a/", "/ko/status/"], "in site.yml's order, and the glossary not appended again"
+    status = (root / "_site/ko/status/index.html").read_text()
+    assert 'href="/ko/status/" aria-current="page"' in status
+
+
+def test_nav_entry_for_a_glossary_page_needs_a_glossary(make_site) -> None:  # type: ignore[no-untyped-def]
+    from conftest import MINIMAL_SITE_YML
+
+    root = make_site({"site.yml": MINIMAL_SITE_YML.replace("pages: [index, a]", "pages: [index, glossary]")})
+    errors = [d.format() for d in build(root, write=False).diagnostics if d.code == "nav"]
+    assert len(errors) == 1 and "navigation lists 'glossary', but there is no content/<lang>/glossary.md" in errors[0]

@@ -17,11 +17,16 @@ from .urls import page_path
 
 
 def check_nav(site: Site) -> list[Diagnostic]:
+    """Every nav entry names a page: a content file, or a page the build makes (glossary, status)."""
+    from .urls import page_path
+
+    generated = generated_pages(site)
     diags = []
     for section in site.config.nav:
         for key, (line, col) in zip(section.pages, section.positions, strict=True):
-            if not site.has_key(key):
-                diags.append(error(site.config.path, line, col, "nav", f"navigation lists '{key}', but there is no content/<lang>/{key}.md"))
+            if site.has_key(key) or page_path(site.config.default_language, key) in generated:
+                continue
+            diags.append(error(site.config.path, line, col, "nav", f"navigation lists '{key}', but there is no content/<lang>/{key}.md"))
     return diags
 
 

@@ -33,6 +33,7 @@ from .parallel import PARALLEL_DIR, alignment_for, marking_hook, rows, rows_html
 from .plugins.glossary_terms import GlossaryTermsOptions, wrap_terms
 from .site import Site
 from .status import web as status_web
+from .status.strings import strings as status_strings
 from .urls import absolute, href, output_file, page_path
 
 if TYPE_CHECKING:
@@ -187,6 +188,10 @@ class SiteRenderer:
         for section in self.site.config.nav:
             items = []
             for key in section.pages:
+                made = self.generated_nav_item(lang, key, current)
+                if made is not None:
+                    items.append(made)
+                    continue
                 page = self.site.page(lang, key)
                 if page is None:
                     continue
@@ -201,11 +206,22 @@ class SiteRenderer:
                     )
                 )
             groups.append(NavGroup(section.title.get(lang, ""), tuple(items)))
-        glossary_url = self.glossary_url(lang)
-        if glossary_url is not None:  # a last, untitled group after site.yml's own
-            title = i18n.strings(lang)["glossary"]
-            groups.append(NavGroup("", (NavItem(title, glossary_url, current == glossary_page.GLOSSARY_KEY, True, lang),)))
+        listed = any(glossary_page.GLOSSARY_KEY in section.pages for section in self.site.config.nav)
+        glossary_item = self.generated_nav_item(lang, glossary_page.GLOSSARY_KEY, current)
+        if glossary_item is not None and not listed:  # unless site.yml places it: a last, untitled group
+            groups.append(NavGroup("", (glossary_item,)))
         return groups
+
+    def generated_nav_item(self, lang: str, key: str, current: str) -> NavItem | None:
+        """The nav entry of a page the build makes (``glossary``, ``status``), when it is published."""
+        if self.site.has_key(key):
+            return None  # a content page of that name wins
+        if key == glossary_page.GLOSSARY_KEY and (url := self.glossary_url(lang)) is not None:
+            return NavItem(i18n.strings(lang)["glossary"], url, current == key, True, lang)
+        if key == status_web.STATUS_KEY and self.status is not None and self.status.targets:
+            url = href(self.site.config.base_url, status_web.status_path(lang))
+            return NavItem(status_strings(lang)["status_title"], url, current == key, True, lang)
+        return None
 
     def neighbours(self, lang: str, key: str) -> tuple[dict[str, str] | None, dict[str, str] | None]:
         order = self.site.nav_keys
@@ -375,7 +391,7 @@ class SiteRenderer:
         ctx["lang"] = lang
         ctx["status"] = status_web.status_context(self.status, self.site, lang)
         ctx["switch"] = self.switch(lang, lambda other: href(cfg.base_url, status_web.status_path(other)))
-        ctx["nav"] = self.nav(lang, "")
+        ctx["nav"] = self.nav(lang, status_web.STATUS_KEY)
         return self.render_template("status.html", ctx, f"the status page /{status_web.status_path(lang)}")
 
     def render_glossary(self, lang: str) -> tuple[bytes | None, Diagnostic | None]:
