@@ -144,3 +144,57 @@ def test_the_command_line_names_every_output_format() -> None:
     from daeyeok.terms.formats import FORMATS
 
     assert tuple(offered) == tuple(FORMATS)
+
+
+def test_unchanged_pages_are_not_checked_again(make_site, cli, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """Per-page findings are kept in .daeyeok-cache/terms.sqlite, keyed by both texts, the glossary and the code."""
+    import daeyeok.terms.runner as runner
+
+    root = site_with(make_site)
+    checked: list[str] = []
+    real = runner.check_one
+    monkeypatch.setattr(runner, "check_one", lambda m, ko, en: checked.append(ko.path) or real(m, ko, en))
+    first = cli("check", cwd=root)
+    assert sorted(checked) == ["content/ko/a.md", "content/ko/index.md"]
+    assert (root / ".daeyeok-cache" / "terms.sqlite").is_file()
+
+    checked.clear()
+    again = cli("check", cwd=root)
+    assert (again.code, again.out) == (first.code, first.out) and checked == []
+
+    (root / "content/ko/a.md").write_text(page("가", "손실(loss)를 줄인다.\n"), encoding="utf-8")
+    edited = cli("check", cwd=root)
+    assert checked == ["content/ko/a.md"]
+    assert diagnostics_of(edited.out) == [
+        "content/ko/a.md:5:1: warning term-missing: the English paragraph (content/en/a.md:5) uses 'weights'; this paragraph has neither 가중치 nor 'weights'",
+        "content/ko/a.md:5:9: error particle: particle '를' after 손실(loss) should be '을'; it agrees with 손실, not with 'loss' (fix: 손실(loss)을)",
+    ]
+
+    checked.clear()
+    (root / "glossary.yml").write_text(GLOSSARY.replace("ko: 손실\n", "ko: 손실\n  note: 모형이 틀린 정도\n"), encoding="utf-8")
+    cli("check", cwd=root)
+    assert sorted(checked) == ["content/ko/a.md", "content/ko/index.md"]
+
+    checked.clear()
+    uncached = cli("check", "--no-cache", cwd=root)
+    assert uncached.out == edited.out and len(checked) == 2
+
+
+def test_a_damaged_cache_costs_time_not_results(make_site, cli) -> None:  # type: ignore[no-untyped-def]
+    root = site_with(make_site)
+    expected = cli("check", cwd=root).out
+    (root / ".daeyeok-cache" / "terms.sqlite").write_bytes(b"not a database" * 100)
+    for name in ("terms.sqlite-wal", "terms.sqlite-shm"):
+        (root / ".daeyeok-cache" / name).unlink(missing_ok=True)
+    assert cli("check", cwd=root).out == expected
+    assert cli("check", cwd=root).out == expected
+
+
+def test_fix_after_a_cached_run(make_site, cli) -> None:  # type: ignore[no-untyped-def]
+    """Edits come back from the cache with their file offsets: --fix on a warm cache fixes the file."""
+    root = site_with(make_site)
+    cli("check", cwd=root)
+    assert cli("check", "--fix", cwd=root).code == 0  # only the gloss warning is left
+    text = (root / "content/ko/a.md").read_text(encoding="utf-8")
+    assert "가중치를 바꾼다. 손실(loss)을 줄인다." in text
+    assert [d for d in diagnostics_of(cli("check", cwd=root).out) if "error" in d] == []

@@ -100,3 +100,29 @@ def test_fix_then_check_on_a_known_page(tmp_path: Path) -> None:
     after, _ = _findings(str(file), fixes[0].after)
     assert "가중치를" in fixes[0].after and "그라디언트는" in fixes[0].after and "층은" in fixes[0].after
     assert [f.diagnostic.code for f in after if f.diagnostic.code == "term-avoided"] == []
+
+
+_WORDS = st.text(alphabet="abcdeilnorstuv", min_size=1, max_size=9)
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    st.lists(st.lists(_WORDS, min_size=1, max_size=3).map(" ".join), min_size=1, max_size=30, unique=True),
+    st.lists(_WORDS, min_size=1, max_size=3).map(" ".join),
+)
+def test_closest_term_is_difflibs_answer(english: list[str], gloss: str) -> None:
+    """The pruned search in Matcher.closest_term returns what scoring every form with difflib returns."""
+    import difflib
+
+    from daeyeok.terms.matcher import Matcher, english_key
+
+    text = "\n".join(f"- {{en: '{en}', ko: 용어{i}}}" for i, en in enumerate(english))
+    glossary, diags = parse_glossary(Path("glossary.yml"), text)
+    assert glossary is not None, diags
+    matcher = Matcher(glossary)
+    choices: dict[str, int] = {}
+    for i, forms in enumerate(matcher.en_forms):
+        for form in forms:
+            choices.setdefault(" ".join(english_key(form, False)), i)
+    found = difflib.get_close_matches(" ".join(english_key(gloss, False)), list(choices), n=1, cutoff=0.6)
+    assert matcher.closest_term(gloss) == (choices[found[0]] if found else None)

@@ -27,12 +27,14 @@ from .loader import CONTENT_DIR, SiteSources, TextFile, load_site
 from .mathrender import MathCache, MathRenderer, create_engine
 from .model import Document, Glossary, SiteConfig
 from .parse import parse_document
+from .picklecache import PickleCache
 from .render import SiteRenderer, robots_txt
 from .search import search_files
 from .site import Site, assemble
 from .status.report import SiteStatus, compute_status
 from .status.web import STATUS_KEY, status_output_files
 from .terms import check_site as check_terms
+from .terms.runner import cached_parse_glossary
 from .urls import output_file
 from .writer import WriteError, refuse_reason, write_site
 
@@ -111,7 +113,12 @@ def load_glossary(sources: SiteSources) -> tuple[Glossary | None, list[Diagnosti
     return parse_glossary(sources.glossary.path, sources.glossary.text)
 
 
-def terms_in_build(site: Site) -> list[Diagnostic]:
+def terms_cache(root: Path) -> PickleCache:
+    """Per-page glossary findings kept between runs of ``build`` and ``check`` (:mod:`daeyeok.terms.runner`)."""
+    return PickleCache(root.absolute() / CACHE_DIR / "terms.sqlite", "findings")
+
+
+def terms_in_build(site: Site, cache: PickleCache | None = None) -> list[Diagnostic]:
     """Glossary findings as site.yml's ``glossary_check`` wants them in a build.
 
     A team adopting daeyeok with years of existing drift (an imported site)
@@ -120,7 +127,7 @@ def terms_in_build(site: Site) -> list[Diagnostic]:
     level = site.config.glossary_check
     if level == "off":
         return []
-    found = check_terms(site)
+    found = check_terms(site, cache)
     if level == "warning":
         return [dataclasses.replace(d, severity=Severity.WARNING) if d.severity is Severity.ERROR else d for d in found]
     return found
@@ -129,8 +136,12 @@ def terms_in_build(site: Site) -> list[Diagnostic]:
 class PrepareSteps:
     """How :func:`prepare` parses; the preview server passes a subclass that reuses unchanged files."""
 
-    def __init__(self, doc_cache: DocCache | None = None):
+    doc_cache: DocCache | None = None
+    terms_cache: PickleCache | None = None
+
+    def __init__(self, doc_cache: DocCache | None = None, terms_cache: PickleCache | None = None):
         self.doc_cache = doc_cache
+        self.terms_cache = terms_cache
 
     def load_config(self, sources: SiteSources, base_url: str | None) -> tuple[SiteConfig | None, list[Diagnostic]]:
         return load_config(sources, base_url)
@@ -141,6 +152,8 @@ class PrepareSteps:
         return parse_pages(sources, config)
 
     def load_glossary(self, sources: SiteSources) -> tuple[Glossary | None, list[Diagnostic]]:
+        if sources.glossary is not None and self.terms_cache is not None:
+            return cached_parse_glossary(sources.glossary.path, sources.glossary.text, self.terms_cache)
         return load_glossary(sources)
 
 
@@ -163,10 +176,13 @@ def prepare(
     """
     if steps is None:
         cache = DocCache(root.absolute() / CACHE_DIR / "docs.sqlite" if use_cache else None)
+        found_cache = terms_cache(root) if use_cache else None
         try:
-            return prepare(root, base_url, steps=PrepareSteps(cache), sources=sources, terms=terms, with_status=with_status)
+            return prepare(root, base_url, steps=PrepareSteps(cache, found_cache), sources=sources, terms=terms, with_status=with_status)
         finally:
             cache.close()
+            if found_cache is not None:
+                found_cache.close()
     sources = sources or load_site(root)
     diags = list(sources.diagnostics)
     config, found = steps.load_config(sources, base_url)
@@ -181,7 +197,7 @@ def prepare(
     site = assemble(config, docs, glossary, static_paths)
     diags += check_site(site)
     if terms:
-        diags += terms_in_build(site)  # glossary terms and particles (daeyeok.terms), as `daeyeok check` reports them
+        diags += terms_in_build(site, steps.terms_cache)  # glossary terms and particles (daeyeok.terms), as `daeyeok check` reports them
     status = None
     if with_status:
         status = compute_status(site, sources.lock)  # structure findings between translations and sources, as warnings

@@ -13,9 +13,13 @@ from __future__ import annotations
 import argparse
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from ..diagnostics import Diagnostic, DiagnosticError, error, has_errors, sorted_unique
 from .common import add_site_argument
+
+if TYPE_CHECKING:
+    from ..picklecache import PickleCache
 
 #: the output formats of daeyeok.terms.formats, named here so that building the command line
 #: (which every `daeyeok` invocation does) does not import the glossary checker (~85 ms)
@@ -30,13 +34,25 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--fix", action="store_true", help="apply unambiguous fixes in place and list what changed")
     parser.add_argument("--diff", action="store_true", help="print the fixes as a unified diff; write nothing")
     parser.add_argument("--strict", action="store_true", help="exit 1 on warnings too")
+    parser.add_argument("--no-cache", action="store_true", help="check every page again instead of reusing unchanged pages' findings from DIR/.daeyeok-cache")
     parser.add_argument("--summary", action="store_true", help="also print, per term, which forms are used, how often and where")
 
 
 def _run_check(args: argparse.Namespace) -> tuple[list[Diagnostic], object | None]:
     """All diagnostics, and the glossary result (for fixes and the summary) when there is one."""
-    from ..terms.prose import srt_page
-    from ..terms.runner import check_files, check_pages, load_glossary_file, path_says_korean, read_text
+    from ..build import terms_cache
+
+    cache = None if args.no_cache else terms_cache(args.site)
+    try:
+        return _check_with(args, cache)
+    finally:
+        if cache is not None:
+            cache.close()
+
+
+def _check_with(args: argparse.Namespace, cache: PickleCache | None) -> tuple[list[Diagnostic], object | None]:
+    from ..diagnostics import display_path
+    from ..terms.runner import PageText, check_files, check_texts, load_glossary_file, path_says_korean, read_text
 
     site_root: Path = args.site
     if not args.paths:
@@ -45,24 +61,22 @@ def _run_check(args: argparse.Namespace) -> tuple[list[Diagnostic], object | Non
 
         try:
             # the glossary checks run just below, unfiltered; structure findings are `status`'s and `build`'s
-            prepared = prepare(site_root, terms=False, with_status=False)
+            prepared = prepare(site_root, terms=False, with_status=False, use_cache=not args.no_cache)
         except DiagnosticError as exc:
             return sorted_unique(exc.diagnostics), None
-        result = check_site_result(prepared.site)
+        result = check_site_result(prepared.site, cache)
         diags = list(prepared.diagnostics) + result.diagnostics
         captions = sorted(p for p in (site_root / "captions").rglob("*.srt") if path_says_korean(p)) if (site_root / "captions").is_dir() else []
         if captions and prepared.site.glossary is not None:
-            pages = []
+            pages: list[tuple[PageText, PageText | None]] = []
             for path in captions:
                 text, diag = read_text(path)
                 if diag:
                     diags.append(diag)
                 if text is not None:
-                    from ..diagnostics import display_path
-
-                    pages.append((srt_page(display_path(path), text), None))
+                    pages.append((PageText(display_path(path), text, srt=True), None))
                     result.sources[display_path(path)] = (path, text)
-            extra = check_pages(prepared.site.glossary, pages, validate=False)
+            extra = check_texts(prepared.site.glossary, pages, cache, validate=False)
             result.findings.extend(extra.findings)
             result.uses.extend(extra.uses)
             diags += extra.diagnostics
@@ -70,10 +84,10 @@ def _run_check(args: argparse.Namespace) -> tuple[list[Diagnostic], object | Non
     glossary_path = args.glossary or site_root / "glossary.yml"
     if not glossary_path.is_file():
         return [error(str(glossary_path), 0, 0, "usage", "no glossary to check against; pass --glossary FILE")], None
-    glossary, diags = load_glossary_file(glossary_path)
+    glossary, diags = load_glossary_file(glossary_path, cache)
     if glossary is None:
         return sorted_unique(diags), None
-    files_result, found = check_files(glossary, args.paths)
+    files_result, found = check_files(glossary, args.paths, cache)
     return sorted_unique(diags + found + files_result.diagnostics), files_result
 
 

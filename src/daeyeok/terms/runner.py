@@ -10,10 +10,12 @@ same path with ``ko`` → ``en``.
 
 from __future__ import annotations
 
+import os
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from ..diagnostics import Diagnostic, display_path, error, sorted_unique
 from ..glossary import parse_glossary
@@ -21,6 +23,7 @@ from ..korean import is_hangul_text
 from ..loader import decode
 from ..memo import IdentityMemo
 from ..model import Document, Glossary
+from ..picklecache import PickleCache, content_key
 from ..site import Site
 from .findings import Finding, Use
 from .glossary_checks import check_glossary
@@ -45,41 +48,132 @@ class CheckResult:
         return sorted_unique(f.diagnostic for f in self.findings)
 
 
+PageResult = tuple[tuple[Finding, ...], tuple[Use, ...]]
+
+
+def check_one(matcher: Matcher, korean: Page, english: Page | None) -> PageResult:
+    """Rules 1–6 on one Korean page (rule 6 against its English source, if any)."""
+    checker = Checker(matcher)
+    checker.check_page(korean)
+    if english is not None:
+        checker.check_missing(korean, english)
+    return tuple(checker.findings), tuple(checker.uses)
+
+
 def check_pages(glossary: Glossary, pages: Sequence[tuple[Page, Page | None]], *, validate: bool = True) -> CheckResult:
     """Rules 1–6 over Korean pages (each with its English source, if any) and the glossary itself."""
     result = CheckResult()
     if validate:
         result.findings.extend(Finding(d) for d in check_glossary(glossary))
-    checker = Checker(Matcher(glossary))
+    matcher = matcher_for(glossary)
     for korean, english in pages:
-        checker.check_page(korean)
-        if english is not None:
-            checker.check_missing(korean, english)
-    result.findings.extend(checker.findings)
+        findings, uses = check_one(matcher, korean, english)
+        result.findings.extend(findings)
+        result.uses.extend(uses)
     result.findings.sort(key=lambda f: f.diagnostic.sort_key())
-    result.uses = checker.uses
     result.pages = len(pages)
     return result
 
 
-def site_pages(site: Site) -> list[tuple[Page, Page | None]]:
-    pages: list[tuple[Page, Page | None]] = []
+@dataclass(frozen=True)
+class PageText:
+    """A file to check, as text: what the findings cache keys on, and what a :class:`Page` is made from.
+
+    ``tokens`` are the site's own parse of the file, when there is one, so the
+    page is not parsed twice.
+    """
+
+    path: str  # as shown in diagnostics
+    text: str
+    tokens: Sequence[Any] | None = None
+    srt: bool = False
+
+    def page(self) -> Page:
+        return srt_page(self.path, self.text) if self.srt else markdown_page(self.path, self.text, self.tokens)
+
+
+_GLOSSARY_KEYS = IdentityMemo(4)
+
+
+def glossary_key(glossary: Glossary) -> str:
+    """A digest of the glossary's terms: a changed term changes every page's cache key."""
+    return _GLOSSARY_KEYS.get((glossary,), lambda: content_key("glossary", repr(glossary.terms)))
+
+
+def cached_check(glossary: Glossary, korean: PageText, english: PageText | None, cache: PickleCache | None) -> PageResult:
+    """:func:`check_one`, or its result from an earlier run when the glossary, both texts and
+    daeyeok's code are the same (``daeyeok check`` on an unchanged page costs a lookup)."""
+
+    def compute() -> PageResult:
+        return check_one(matcher_for(glossary), korean.page(), english.page() if english else None)
+
+    if cache is None or not cache.enabled:
+        return compute()
+    parts = [glossary_key(glossary), korean.path, korean.text, "srt" if korean.srt else "md"]
+    if english is not None:
+        parts += [english.path, english.text]
+    key = content_key("terms", *parts)
+    hit = cache.get(key)
+    if hit is not None:
+        findings, uses = hit
+        return findings, uses
+    result = compute()
+    cache.put(key, result)
+    return result
+
+
+def glossary_findings(glossary: Glossary, cache: PickleCache | None = None) -> list[Diagnostic]:
+    """Problems in glossary.yml itself (:func:`check_glossary`), memoised and kept in ``cache``."""
+
+    def compute() -> list[Diagnostic]:
+        if cache is None or not cache.enabled:
+            return check_glossary(glossary)
+        key = content_key("glossary-findings", glossary_key(glossary), str(glossary.path))
+        hit = cache.get(key)
+        if hit is None:
+            hit = check_glossary(glossary)
+            cache.put(key, hit)
+        return list(hit)
+
+    return list(_GLOSSARY_FINDINGS.get((glossary,), compute))
+
+
+def check_texts(
+    glossary: Glossary, pages: Sequence[tuple[PageText, PageText | None]], cache: PickleCache | None = None, *, validate: bool = True
+) -> CheckResult:
+    """:func:`check_pages` for files given as text, with results kept in ``cache`` between runs."""
+    result = CheckResult()
+    if validate:
+        result.findings.extend(Finding(d) for d in glossary_findings(glossary, cache))
+    for korean, english in pages:
+        findings, uses = cached_check(glossary, korean, english, cache)
+        result.findings.extend(findings)
+        result.uses.extend(uses)
+    result.findings.sort(key=lambda f: f.diagnostic.sort_key())
+    result.pages = len(pages)
+    return result
+
+
+def site_texts(site: Site) -> list[tuple[PageText, PageText | None]]:
+    """The Korean pages of a site with their English sources, as parsed by the build."""
+    pages: list[tuple[PageText, PageText | None]] = []
     for key in site.keys:
         doc = site.docs.get((KOREAN, key))
         if doc is None:
             continue
-        korean = markdown_page(display_path(doc.source.path), doc.source.text, doc.tokens)
         source = site.docs.get((ENGLISH, key))
-        english = markdown_page(display_path(source.source.path), source.source.text, source.tokens) if source is not None else None
-        pages.append((korean, english))
+        pages.append((_doc_text(doc), _doc_text(source) if source is not None else None))
     return pages
 
 
-def check_site_result(site: Site) -> CheckResult:
+def _doc_text(doc: Document) -> PageText:
+    return PageText(display_path(doc.source.path), doc.source.text, doc.tokens)
+
+
+def check_site_result(site: Site, cache: PickleCache | None = None) -> CheckResult:
     if site.glossary is None or KOREAN not in site.config.languages:
         return CheckResult()
-    pages = site_pages(site)
-    result = check_pages(site.glossary, pages)
+    result = check_texts(site.glossary, site_texts(site), cache)
     for key in site.keys:
         doc = site.docs.get((KOREAN, key))
         if doc is not None:
@@ -97,18 +191,17 @@ def matcher_for(glossary: Glossary) -> Matcher:
     return _MATCHERS.get((glossary,), lambda: Matcher(glossary))
 
 
-def check_site(site: Site) -> list[Diagnostic]:
+def check_site(site: Site, cache: PickleCache | None = None) -> list[Diagnostic]:
     """The glossary findings for ``daeyeok build`` (called from :func:`daeyeok.build.prepare`).
 
     The same findings as :func:`check_site_result`, page by page and memoised per
     (glossary, Korean document, English document) objects, so the preview server
-    re-checks only the pages whose text changed.
+    re-checks only the pages whose text changed; ``cache`` keeps them between runs.
     """
     glossary = site.glossary
     if glossary is None or KOREAN not in site.config.languages:
         return []
-    matcher = matcher_for(glossary)
-    diags = list(_GLOSSARY_FINDINGS.get((glossary,), lambda: check_glossary(glossary)))
+    diags = glossary_findings(glossary, cache)
     for key in site.keys:
         doc = site.docs.get((KOREAN, key))
         if doc is None:
@@ -116,12 +209,8 @@ def check_site(site: Site) -> list[Diagnostic]:
         source = site.docs.get((ENGLISH, key))
 
         def page_findings(doc: Document = doc, source: Document | None = source) -> list[Diagnostic]:
-            checker = Checker(matcher)
-            korean = markdown_page(display_path(doc.source.path), doc.source.text, doc.tokens)
-            checker.check_page(korean)
-            if source is not None:
-                checker.check_missing(korean, markdown_page(display_path(source.source.path), source.source.text, source.tokens))
-            return [f.diagnostic for f in checker.findings]
+            findings, _ = cached_check(glossary, _doc_text(doc), _doc_text(source) if source is not None else None, cache)
+            return [f.diagnostic for f in findings]
 
         diags += _PAGE_FINDINGS.get((glossary, doc, source), page_findings)
     return sorted_unique(diags)
@@ -174,17 +263,31 @@ def read_text(path: Path) -> tuple[str | None, Diagnostic | None]:
     return (tf.text if tf else None), diag
 
 
-def load_glossary_file(path: Path) -> tuple[Glossary | None, list[Diagnostic]]:
+def load_glossary_file(path: Path, cache: PickleCache | None = None) -> tuple[Glossary | None, list[Diagnostic]]:
     text, diag = read_text(path)
     if text is None:
         return None, [diag] if diag else []
-    return parse_glossary(path, text)
+    return cached_parse_glossary(path, text, cache)
 
 
-def check_files(glossary: Glossary, paths: Sequence[Path]) -> tuple[CheckResult, list[Diagnostic]]:
+def cached_parse_glossary(path: Path, text: str, cache: PickleCache | None = None) -> tuple[Glossary | None, list[Diagnostic]]:
+    """:func:`parse_glossary`, kept in ``cache``: a 1,000-term glossary.yml takes ~60 ms to read with positions."""
+    if cache is None or not cache.enabled:
+        return parse_glossary(path, text)
+    key = content_key("glossary-parse", os.getcwd(), str(path), text)
+    hit = cache.get(key)
+    if hit is not None:
+        glossary, diags = hit
+        return glossary, diags
+    parsed = parse_glossary(path, text)
+    cache.put(key, parsed)
+    return parsed
+
+
+def check_files(glossary: Glossary, paths: Sequence[Path], cache: PickleCache | None = None) -> tuple[CheckResult, list[Diagnostic]]:
     """Check Korean Markdown and SRT files (directories are searched) against ``glossary``."""
     files, diags = collect_files(paths)
-    pages: list[tuple[Page, Page | None]] = []
+    pages: list[tuple[PageText, PageText | None]] = []
     sources: dict[str, tuple[Path, str]] = {}
     for f in files:
         text, diag = read_text(f)
@@ -195,19 +298,16 @@ def check_files(glossary: Glossary, paths: Sequence[Path]) -> tuple[CheckResult,
         if not path_says_korean(f) and not is_hangul_text(text):
             continue
         shown = display_path(f)
-        if f.suffix == ".srt":
-            pages.append((srt_page(shown, text), None))
-        else:
-            english = None
-            counterpart = english_counterpart(f)
-            if counterpart is not None:
-                en_text, en_diag = read_text(counterpart)
-                if en_diag:
-                    diags.append(en_diag)
-                if en_text is not None:
-                    english = markdown_page(display_path(counterpart), en_text)
-            pages.append((markdown_page(shown, text), english))
+        english = None
+        counterpart = english_counterpart(f) if f.suffix != ".srt" else None
+        if counterpart is not None:
+            en_text, en_diag = read_text(counterpart)
+            if en_diag:
+                diags.append(en_diag)
+            if en_text is not None:
+                english = PageText(display_path(counterpart), en_text)
+        pages.append((PageText(shown, text, srt=f.suffix == ".srt"), english))
         sources[shown] = (f, text)
-    result = check_pages(glossary, pages)
+    result = check_texts(glossary, pages, cache)
     result.sources = sources
     return result, diags

@@ -1,0 +1,103 @@
+"""A content-keyed store of pickled values in SQLite, for results worth keeping between runs.
+
+Parsed documents (:mod:`daeyeok.doccache`) and per-page glossary findings
+(:mod:`daeyeok.terms.cache`) are expensive to compute and cheap to unpickle.
+Keys hash everything the value depends on, daeyeok's own code included
+(:func:`code_fingerprint`), so an entry is never stale, only unused.  Writes
+are collected and committed in one transaction by :meth:`PickleCache.close`;
+a cache that cannot be opened, read or written is skipped: it only ever
+costs time, never a result.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import pickle
+import sqlite3
+import threading
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+_PACKAGE = Path(__file__).parent
+
+
+@lru_cache(maxsize=1)
+def code_fingerprint() -> str:
+    """daeyeok's own source files by name, size and time: an upgrade or an edit invalidates caches."""
+    h = hashlib.blake2b(digest_size=16)
+    for code in sorted(_PACKAGE.rglob("*.py")):
+        st = code.stat()
+        h.update(f"{code.relative_to(_PACKAGE).as_posix()}\0{st.st_size}\0{st.st_mtime_ns}\0".encode())
+    return h.hexdigest()
+
+
+def content_key(*parts: str) -> str:
+    """A key for a value that depends on ``parts`` and on daeyeok's code."""
+    raw = "\0".join((code_fingerprint(), *parts))
+    return hashlib.blake2b(raw.encode("utf-8", "surrogatepass"), digest_size=20).hexdigest()
+
+
+class PickleCache:
+    def __init__(self, path: Path | None, table: str):
+        self._db: sqlite3.Connection | None = None
+        self._table = table
+        self._lock = threading.Lock()
+        self._pending: list[tuple[str, bytes]] = []
+        self.hits = 0
+        self.misses = 0
+        if path is None:
+            return
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            self._db = sqlite3.connect(str(path), check_same_thread=False, timeout=2)
+            self._db.execute("PRAGMA journal_mode=WAL")
+            self._db.execute(f"CREATE TABLE IF NOT EXISTS {table} (key TEXT PRIMARY KEY, data BLOB NOT NULL)")
+        except (OSError, sqlite3.Error):
+            self._db = None
+
+    @property
+    def enabled(self) -> bool:
+        return self._db is not None
+
+    def get(self, key: str) -> Any | None:
+        if self._db is None:
+            return None
+        with self._lock:
+            try:
+                row = self._db.execute(f"SELECT data FROM {self._table} WHERE key = ?", (key,)).fetchone()
+            except sqlite3.Error:
+                row = None
+        if row is None:
+            self.misses += 1
+            return None
+        try:
+            value = pickle.loads(row[0])
+        except Exception:  # a damaged or foreign entry is a miss, not an error
+            self.misses += 1
+            return None
+        self.hits += 1
+        return value
+
+    def put(self, key: str, value: object) -> None:
+        if self._db is None:
+            return
+        try:
+            data = pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
+        except (pickle.PicklingError, TypeError, AttributeError, RecursionError):
+            return
+        with self._lock:
+            self._pending.append((key, data))
+
+    def close(self) -> None:
+        """Write what was computed this run in one transaction; failing only costs the next run time."""
+        if self._db is None:
+            return
+        with self._lock, contextlib.suppress(sqlite3.Error):
+            if self._pending:
+                with self._db:
+                    self._db.executemany(f"INSERT OR REPLACE INTO {self._table} VALUES (?, ?)", self._pending)
+            self._db.close()
+        self._db = None
+        self._pending = []
