@@ -72,8 +72,9 @@ def test_body_edit_renders_only_that_page(site: Path) -> None:
     b.rebuild()
     edit(site / "content/en/a.md", "Math $x^2$.", "Math $x^3$ and a new sentence.")
     snap = b.rebuild()
-    # the page itself, and the parallel view that shows it beside its translation
-    assert html(snap.rendered) == {"en/a/index.html", "ko/a/parallel/index.html"}
+    # the page itself, the parallel view that shows it beside its translation, and the status
+    # pages (the source's word count changed)
+    assert html(snap.rendered) == {"en/a/index.html", "ko/a/parallel/index.html", "en/status/index.html", "ko/status/index.html"}
     assert snap.changed & PAGES == {"en/a/index.html"}
     assert b"a new sentence" in snap.files["en/a/index.html"]
     same_as_full_build(site, snap)
@@ -94,8 +95,9 @@ def test_title_edit_renders_the_pages_whose_navigation_shows_it(site: Path) -> N
     b.rebuild()
     edit(site / "content/ko/a.md", "title: 가 페이지", "title: 새 제목")
     snap = b.rebuild()
-    # every Korean page shows the Korean nav, and the landing page is in the default language (ko)
-    assert html(snap.rendered) == HTML_PAGES_KO | PARALLEL_KO | {"index.html"}
+    # every Korean page shows the Korean nav, and the landing page is in the default language (ko);
+    # both status pages list the Korean title
+    assert html(snap.rendered) == HTML_PAGES_KO | PARALLEL_KO | {"index.html", "ko/status/index.html", "en/status/index.html"}
     assert all("새 제목" in snap.files[rel].decode() for rel in HTML_PAGES_KO)
     same_as_full_build(site, snap)
 
@@ -275,7 +277,7 @@ def test_a_crashing_rebuild_keeps_the_pages_and_reports_an_internal_error(site: 
 
 
 def test_glossary_findings_can_follow_the_pages(make_site) -> None:  # type: ignore[no-untyped-def]
-    """rebuild(defer_terms=True) publishes the pages; finish_terms() adds the glossary findings
+    """rebuild(defer=True) publishes the pages; finish() adds the glossary findings
     on the same files, so the browser reloads once and the overlay updates after."""
     site = make_site(
         {
@@ -285,11 +287,30 @@ def test_glossary_findings_can_follow_the_pages(make_site) -> None:  # type: ign
     )
     whole = IncrementalBuilder(site, use_cache=False).rebuild()
     b = IncrementalBuilder(site, use_cache=False)
-    pages = b.rebuild(defer_terms=True)
+    pages = b.rebuild(defer=True)
     assert not any(d.code == "term-avoided" for d in pages.diagnostics)
-    findings = b.finish_terms()
+    findings = b.finish()
     assert findings is not None
     assert findings.files == pages.files and findings.changed == frozenset() and findings.version == pages.version + 1
     assert findings.diagnostics == whole.diagnostics and findings.errors == whole.errors
-    assert b.finish_terms() is None, "nothing is held back twice"
+    assert b.finish() is None, "nothing is held back twice"
     same_as_full_build(site, findings)
+
+
+def test_parallel_view_and_status_pages_follow_the_edited_page(site: Path) -> None:
+    """With defer, an edit publishes the edited page first; its parallel view and the status
+    pages keep their previous bytes until finish() renders them, and then match a full build."""
+    b = IncrementalBuilder(site, use_cache=False)
+    before = b.rebuild(defer=True)
+    assert b.finish() is None  # the first build renders everything at once
+    edit(site / "content/en/a.md", "Math $x^2$.", "Math $x^3$ and a new sentence.")
+    pages = b.rebuild(defer=True)
+    assert html(pages.changed) == {"en/a/index.html"}
+    for held in ("ko/a/parallel/index.html", "en/status/index.html", "ko/status/index.html"):
+        assert pages.files[held] is before.files[held]
+    rest = b.finish()
+    assert rest is not None and rest.version == pages.version + 1
+    assert html(rest.changed) == {"ko/a/parallel/index.html", "en/status/index.html", "ko/status/index.html"}
+    assert b"x^3" in rest.files["ko/a/parallel/index.html"]
+    same_as_full_build(site, rest)
+    assert b.finish() is None

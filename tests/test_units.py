@@ -178,3 +178,37 @@ def test_raw_html_images_get_width_and_height(tag: str, expected: str) -> None:
         image_size=lambda src: (800, 400) if src == "/a.png" else None,
     )
     assert _size_images(tag, ctx) == expected
+
+
+def test_last_updated_follows_commits(tmp_path: Path) -> None:
+    """Dates come from git; the memo (the preview server's rebuilds) is dropped by the next commit."""
+    import os
+    import subprocess
+
+    from daeyeok.lastmod import last_updated
+
+    page = tmp_path / "content" / "ko" / "a.md"
+    page.parent.mkdir(parents=True)
+    page.write_text("하나\n", encoding="utf-8")
+    assert last_updated(tmp_path, [page]) == {}  # not a repository: no dates and no git run
+
+    def commit(date: str) -> None:
+        env = {
+            **os.environ,
+            "GIT_AUTHOR_DATE": date,
+            "GIT_COMMITTER_DATE": date,
+            "GIT_AUTHOR_NAME": "t",
+            "GIT_AUTHOR_EMAIL": "t@t",
+            "GIT_COMMITTER_NAME": "t",
+            "GIT_COMMITTER_EMAIL": "t@t",
+        }
+        subprocess.run(["git", "-C", str(tmp_path), "add", "-A"], check=True, env=env)
+        subprocess.run(["git", "-C", str(tmp_path), "commit", "-qm", "x"], check=True, env=env)
+
+    subprocess.run(["git", "init", "-q", str(tmp_path)], check=True)
+    commit("2024-03-01T12:00:00")
+    assert last_updated(tmp_path, [page]) == {page: "2024-03-01"}
+    assert last_updated(tmp_path, [page]) == {page: "2024-03-01"}
+    page.write_text("둘\n", encoding="utf-8")
+    commit("2025-07-09T12:00:00")
+    assert last_updated(tmp_path, [page]) == {page: "2025-07-09"}

@@ -130,15 +130,10 @@ class Block:
         """Computed when asked: the status lock needs it, the glossary checker and search do not."""
         return fingerprint(self.kind, self.source)
 
-    @property
+    @functools.cached_property
     def words(self) -> int:
         """How many words of source text the block holds (formulas count one each)."""
-        if self.kind == "code":
-            return sum(1 for line in self.text.splitlines() if line.strip())
-        if self.kind == "math":
-            return 1
-        bare = _INLINE_FORMULA.sub(" ", self.text)
-        return len(_WORD.findall(_URL.sub(" ", bare))) + len(self.formulas)
+        return word_count(self.kind, self.text) + (len(self.formulas) if self.kind not in ("code", "math") else 0)
 
 
 @dataclass(frozen=True)
@@ -187,6 +182,18 @@ def fingerprint(kind: str, source: str) -> str:
     return hashlib.blake2b(f"{kind}\x1f{normalize_space(source)}".encode(), digest_size=8).hexdigest()
 
 
+@functools.lru_cache(maxsize=16384)
+def word_count(kind: str, text: str) -> int:
+    """Words of a block's text; memoised by text, since an edited page keeps most of its blocks."""
+    if kind == "code":
+        return sum(1 for line in text.splitlines() if line.strip())
+    if kind == "math":
+        return 1
+    bare = _INLINE_FORMULA.sub(" ", text)
+    return len(_WORD.findall(_URL.sub(" ", bare)))
+
+
+@functools.lru_cache(maxsize=16384)
 def hangul_share(text: str) -> float:
     """Share of Korean in a text: Hangul syllables against Latin letters.
 

@@ -8,6 +8,7 @@ exit code in one place.  Paths are kept as the user should see them.
 from __future__ import annotations
 
 import enum
+import functools
 import os
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -48,9 +49,15 @@ class Diagnostic:
 
 def display_path(path: Path | str) -> str:
     """The path as a user wants to read it: relative to the working directory when inside it."""
+    return _display_path(str(path), os.getcwd())
+
+
+@functools.lru_cache(maxsize=65536)
+def _display_path(path: str, cwd: str) -> str:
+    """Memoised per (path, working directory): every page's diagnostics and memo keys ask."""
     p = Path(path)
     try:
-        rel = os.path.relpath(p.absolute(), Path.cwd())
+        rel = os.path.relpath(p if p.is_absolute() else Path(cwd) / p, cwd)
     except ValueError:  # another drive on Windows
         return str(p)
     return str(p) if rel.startswith("..") and p.is_absolute() else rel

@@ -30,8 +30,13 @@ def lexer_for(lang: str):  # type: ignore[no-untyped-def]
 _FORMATTER = HtmlFormatter(nowrap=True)
 
 
+@lru_cache(maxsize=4096)
 def highlight_code(code: str, lang: str) -> str:
-    """``<pre>`` HTML for a code block; ``lang`` may be empty or unknown."""
+    """``<pre>`` HTML for a code block; ``lang`` may be empty or unknown.
+
+    Memoised: a page and its parallel view show the same blocks, and the preview
+    server re-renders an edited page whose code blocks mostly did not change.
+    """
     lang = (lang or "").strip().split()[0].lower() if lang and lang.strip() else ""
     lexer = lexer_for(lang) if lang else None
     label = f' data-lang="{escape(lang)}"' if lang else ""
@@ -41,6 +46,7 @@ def highlight_code(code: str, lang: str) -> str:
     return f'<div class="highlight"{label}><pre><code class="language-{escape(lang)}">{body}</code></pre></div>\n'
 
 
+@lru_cache(maxsize=1)
 def stylesheet() -> str:
     """CSS for both colour schemes: the system's choice unless the reader picked one."""
     light = HtmlFormatter(style=LIGHT_STYLE).get_style_defs(".highlight")

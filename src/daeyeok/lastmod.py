@@ -42,8 +42,35 @@ def parse_log(output: str) -> dict[str, str]:
 
 
 def last_updated(root: Path, files: Iterable[Path]) -> dict[Path, str]:
-    """``YYYY-MM-DD`` of the last commit that touched each of ``files`` (those git knows), or nothing."""
+    """``YYYY-MM-DD`` of the last commit that touched each of ``files`` (those git knows), or nothing.
+
+    Memoised on the repository's reflog (``.git/logs/HEAD`` changes with every
+    commit, checkout and reset), so the preview server's rebuilds do not run git
+    for every save.
+    """
     root = root.absolute()
+    if not (root / ".git").exists():
+        return {}  # not the top of a work tree (or a worktree's .git file): no dates, no subprocess
+    wanted_files = tuple(sorted(p.absolute() for p in files))
+    try:
+        st = (root / ".git" / "logs" / "HEAD").stat()
+        state: tuple[object, ...] | None = (str(root), wanted_files, st.st_mtime_ns, st.st_size)
+    except OSError:
+        state = None
+    if state is not None and state in _MEMO:
+        return dict(_MEMO[state])
+    found = _last_updated(root, wanted_files)
+    if state is not None:
+        _MEMO.clear()
+        _MEMO[state] = found
+    return dict(found)
+
+
+#: the last answer, keyed by the repository state it was read in
+_MEMO: dict[tuple[object, ...], dict[Path, str]] = {}
+
+
+def _last_updated(root: Path, files: Iterable[Path]) -> dict[Path, str]:
     top = _git(root, "rev-parse", "--show-toplevel")
     if top is None or Path(top.strip()).resolve() != root.resolve():
         return {}

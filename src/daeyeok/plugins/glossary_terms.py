@@ -110,11 +110,11 @@ def _uses(text: str, options: GlossaryTermsOptions) -> list[_Use]:
 
     matcher = options.matcher
     found: list[_Use] = []
-    for m in matcher.korean(text):
+    for m in matcher.korean_in(text):
         terms = {f.term for f in m.forms if f.kind in (PREFERRED, ACCEPTED)}
         if len(terms) == 1:  # a form two terms share (성능) cannot say which one is meant
             found.append(_Use(m.start, m.end, terms.pop()))
-    for e in matcher.english(text):
+    for e in matcher.english_in(text):
         # a term whose Korean form is Latin (keep-English: ReLU, SGD), written exactly that way
         hits = {
             t

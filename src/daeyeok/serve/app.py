@@ -154,14 +154,14 @@ class PreviewApp:
         previous = self.builder.snapshot
         started = time.perf_counter()
         try:
-            # pages first; the glossary findings (which never change a page) follow at once
-            snapshot = self.builder.rebuild(defer_terms=True)
+            # pages first; glossary findings, parallel views and status pages follow at once
+            snapshot = self.builder.rebuild(defer=True)
         except Exception as exc:  # a bug in daeyeok: keep serving, show it in the overlay and the terminal
             traceback.print_exc(file=self.log)
             snapshot = self.builder.internal_error(exc, started)
         self._publish(previous, snapshot)
         try:
-            findings = self.builder.finish_terms()
+            findings = self.builder.finish()
         except Exception as exc:
             traceback.print_exc(file=self.log)
             findings = self.builder.internal_error(exc, started)

@@ -29,7 +29,7 @@ import hashlib
 import os
 import time
 import traceback
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -49,10 +49,17 @@ from ..render import NavGroup, SiteRenderer, make_environment
 from ..search import BUNDLE_DIR
 from ..search import SCRIPT as SEARCH_SCRIPT
 from ..site import Site
+from ..status.web import status_context, status_output_files
 from ..urls import output_file
 
 #: the templates :mod:`daeyeok.render` renders directly
-PAGE_TEMPLATE, LANDING_TEMPLATE, NOT_FOUND_TEMPLATE, GLOSSARY_TEMPLATE = "page.html", "landing.html", "404.html", "glossary.html"
+PAGE_TEMPLATE, LANDING_TEMPLATE, NOT_FOUND_TEMPLATE, GLOSSARY_TEMPLATE, STATUS_TEMPLATE = (
+    "page.html",
+    "landing.html",
+    "404.html",
+    "glossary.html",
+    "status.html",
+)
 #: how many source lines around an error the overlay shows
 CONTEXT_LINES = 2
 
@@ -148,6 +155,16 @@ def _stat_key(path: Path) -> str:
 
 
 @dataclass
+class _Deferred:
+    """What :meth:`IncrementalBuilder.finish` needs from the rebuild that deferred work."""
+
+    site: Site
+    texts: Mapping[str, str]
+    renderer: MemoRenderer
+    diagnostics: list[Diagnostic]  # the rebuild's, without those of the outputs still to render
+
+
+@dataclass
 class _PageMemo:
     inputs: tuple[Any, ...]
     out: str
@@ -164,11 +181,30 @@ class MemoRenderer(SiteRenderer):
 
     builder: IncrementalBuilder
     _nav_cache: dict[str, tuple[NavGroup, ...]]
+    #: while set, outputs no open tab of the edited page shows (its parallel view, the status
+    #: pages) keep their previous bytes and are rendered by :meth:`IncrementalBuilder.finish`
+    deferring: bool
+    deferred: list[Callable[[], _PageMemo]]
+    #: diagnostics of the previous renderings served in the meantime (replaced in finish)
+    stale_diagnostics: list[Diagnostic]
 
-    def attach(self, builder: IncrementalBuilder, env: jinja2.Environment) -> None:
+    def attach(self, builder: IncrementalBuilder, env: jinja2.Environment, *, defer: bool = False) -> None:
         self.builder = builder
         self.env = env  # compiled templates survive rebuilds while the templates are unchanged
         self._nav_cache = {}
+        self.deferring = defer
+        self.deferred = []
+        self.stale_diagnostics = []
+
+    def _later(self, key: tuple[str, str], inputs: tuple[Any, ...], source: str | None, render: Any) -> _PageMemo | None:
+        """While deferring, the previous rendering of an output whose inputs changed (its new one queued)."""
+        memo = self.builder._memo.get(key)
+        if not self.deferring or memo is None or memo.inputs == inputs:
+            return None
+        self.builder._used.add(key)
+        self.deferred.append(lambda: self._memoised(key, inputs, source, render))
+        self.stale_diagnostics += memo.diagnostics
+        return memo
 
     def nav_inputs(self, lang: str) -> tuple[NavGroup, ...]:
         """Every title, URL and translation state the navigation of ``lang`` shows."""
@@ -223,8 +259,23 @@ class MemoRenderer(SiteRenderer):
             assert result is not None  # parallel_page(page) is not None
             return result
 
-        memo = self._memoised(("parallel", f"{page.lang}/{page.key}"), inputs, display_path(page.doc.source.path), render)
+        key, source = ("parallel", f"{page.lang}/{page.key}"), display_path(page.doc.source.path)
+        memo = self._later(key, inputs, source, render) or self._memoised(key, inputs, source, render)
         return memo.out, memo.data, memo.diagnostics
+
+    def render_status(self, lang: str) -> tuple[bytes | None, Diagnostic | None]:
+        """The status page shows every page's figures: rendered after the pages when they changed."""
+
+        def render() -> tuple[str, bytes | None, list[Diagnostic]]:
+            data, diag = super(MemoRenderer, self).render_status(lang)
+            languages = self.site.config.languages
+            return dict(zip(languages, status_output_files(languages), strict=True))[lang], data, [diag] if diag else []
+
+        assert self.status is not None
+        key = ("status", lang)
+        inputs = (self.builder.shared_inputs(STATUS_TEMPLATE), lang, self.nav_inputs(lang), status_context(self.status, self.site, lang))
+        memo = self._later(key, inputs, None, render) or self._memoised(key, inputs, None, render)
+        return memo.data, memo.diagnostics[0] if memo.diagnostics else None
 
     def render_glossary(self, lang: str) -> tuple[bytes | None, Diagnostic | None]:
         """The glossary page shows the glossary (in ``shared_inputs``) and the navigation."""
@@ -299,7 +350,7 @@ class IncrementalBuilder(PrepareSteps):
         self._broken_sources: set[str] = set()
         self._shared: tuple[Any, ...] = ()
         self._phases: dict[str, float] = {}
-        self._deferred: tuple[Site, Mapping[str, str]] | None = None
+        self._deferred: _Deferred | None = None
 
     # -- pieces reused across rebuilds ------------------------------------------------
     def load_config(self, sources: SiteSources, base_url: str | None) -> tuple[SiteConfig | None, list[Diagnostic]]:
@@ -345,7 +396,8 @@ class IncrementalBuilder(PrepareSteps):
             self._env = make_environment(templates)
             self._templates_key = key
             self._template_inputs = {
-                name: _template_closure(self._env, templates, name) for name in (PAGE_TEMPLATE, LANDING_TEMPLATE, NOT_FOUND_TEMPLATE, GLOSSARY_TEMPLATE)
+                name: _template_closure(self._env, templates, name)
+                for name in (PAGE_TEMPLATE, LANDING_TEMPLATE, NOT_FOUND_TEMPLATE, GLOSSARY_TEMPLATE, STATUS_TEMPLATE)
             }
         return self._env
 
@@ -366,13 +418,14 @@ class IncrementalBuilder(PrepareSteps):
         return (*self._shared, self._template_inputs.get(template, ()))
 
     # -- the rebuild ----------------------------------------------------------------------
-    def rebuild(self, *, defer_terms: bool = False) -> Snapshot:
+    def rebuild(self, *, defer: bool = False) -> Snapshot:
         """Bring the output up to date with the site directory and return the new snapshot.
 
-        ``defer_terms``: leave the glossary checks to :meth:`finish_terms`. Their findings
-        never change a page's HTML, only the diagnostics and the overlay, so the server
-        publishes the pages first and the findings a moment later (no second reload: the
-        pages' digests are unchanged).
+        ``defer``: publish the pages first and leave to :meth:`finish` what an open tab
+        of the edited page does not show: the glossary checks (findings never change a
+        page's HTML, only the diagnostics and the overlay), the edited pages' parallel
+        views and the status pages (which keep their previous bytes until then).  The
+        server publishes both snapshots; a tab reloads only when its own page changed.
         """
         started = time.perf_counter()
         self._rendered = set()
@@ -382,7 +435,7 @@ class IncrementalBuilder(PrepareSteps):
         self._broken_sources = set()
         self._phases = {}
         try:
-            prepared = prepare(self.root, self.base_url, steps=self, terms=not defer_terms)
+            prepared = prepare(self.root, self.base_url, steps=self, terms=not defer)
         except DiagnosticError as exc:
             # no usable site.yml: keep serving whatever was served, with the errors
             diags = sorted_unique(exc.diagnostics)
@@ -402,7 +455,7 @@ class IncrementalBuilder(PrepareSteps):
             return self._publish(previous.files, previous.copies, sorted_unique(diags + stale), _texts(prepared.sources), started, previous)
         renderer = make_renderer(prepared, math, MemoRenderer)
         assert isinstance(renderer, MemoRenderer)
-        renderer.attach(self, env)
+        renderer.attach(self, env, defer=defer and previous is not None)
         rendered_before = math.rendered
         render_started = time.perf_counter()
         # The search index (Pagefind over every page, seconds on a large site) is built with
@@ -420,24 +473,34 @@ class IncrementalBuilder(PrepareSteps):
             math.cache = self._open_cache()
         texts = _texts(prepared.sources)
         snapshot = self._publish(files, copies, sorted_unique(diags + found), texts, started, previous)
-        if defer_terms:
-            self._deferred = (prepared.site, texts)
+        if defer:
+            for old in renderer.stale_diagnostics:  # what finish() renders again reports afresh
+                found.remove(old)
+            self._deferred = _Deferred(prepared.site, texts, renderer, diags + found)
         return snapshot
 
-    def finish_terms(self) -> Snapshot | None:
-        """The glossary findings held back by ``rebuild(defer_terms=True)``, as a snapshot with
-        the same files; ``None`` when there is nothing to add."""
+    def finish(self) -> Snapshot | None:
+        """What ``rebuild(defer=True)`` held back, as the next snapshot; ``None`` when it changes nothing."""
         deferred, self._deferred = self._deferred, None
         snapshot = self.snapshot
         if deferred is None or snapshot is None:
             return None
-        site, texts = deferred
         started = time.perf_counter()
-        found = terms_in_build(site)  # memoised per page: only edited pages are checked again
-        if not found:
-            return None
         self._rendered = set()
-        return self._publish(snapshot.files, snapshot.copies, sorted_unique([*snapshot.diagnostics, *found]), texts, started, snapshot)
+        files = dict(snapshot.files)
+        diags = list(deferred.diagnostics)
+        renderer = deferred.renderer
+        renderer.deferring = False
+        for render in renderer.deferred:
+            memo = render()
+            diags += memo.diagnostics
+            if memo.data is not None and memo.out:
+                files[memo.out] = memo.data
+        diags += terms_in_build(deferred.site)  # memoised per page: only edited pages are checked again
+        found = sorted_unique(diags)
+        if not renderer.deferred and tuple(found) == snapshot.diagnostics:
+            return None
+        return self._publish(files, snapshot.copies, found, deferred.texts, started, snapshot)
 
     def internal_error(self, exc: BaseException, started: float) -> Snapshot:
         """A rebuild crashed (a daeyeok bug, not a user mistake): keep the last pages, say so in the overlay."""

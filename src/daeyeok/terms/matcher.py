@@ -34,6 +34,8 @@ _COMPOUND_MIN = 3
 #: where a Hangul word starts (not after another syllable): the only places a Korean form may begin
 _HANGUL_WORD = re.compile("(?<![\uac00-\ud7a3])[\uac00-\ud7a3]")
 _HANGUL_RUN = re.compile("[\uac00-\ud7a3]*")
+#: how many distinct texts a matcher remembers the matches of (a 10,000-page site has ~1M)
+_MEMO_TEXTS = 200_000
 #: difflib's default: below this ratio no glossary term is offered as the closest
 _CLOSE_CUTOFF = 0.6
 _WORD = re.compile(r"[A-Za-z0-9]+(?:[.'][A-Za-z0-9]+)*")
@@ -165,6 +167,27 @@ class Matcher:
             self.en_longest[key[0]] = max(self.en_longest.get(key[0], 0), len(key))
         self._closest: dict[str, int | None] = {}
         self._choices: dict[str, tuple[int, Counter[str]]] | None = None
+        self._korean_found: dict[str, tuple[KoMatch, ...]] = {}
+        self._english_found: dict[str, tuple[EnMatch, ...]] = {}
+
+    def korean_in(self, text: str) -> tuple[KoMatch, ...]:
+        """:meth:`korean` as a tuple, memoised by text: the rules, the term links of the
+        rendered page and the preview server's next rebuild read the same paragraphs."""
+        found = self._korean_found.get(text)
+        if found is None:
+            if len(self._korean_found) > _MEMO_TEXTS:
+                self._korean_found.clear()
+            found = self._korean_found[text] = tuple(self.korean(text))
+        return found
+
+    def english_in(self, text: str) -> tuple[EnMatch, ...]:
+        """:meth:`english` as a tuple, memoised by text (see :meth:`korean_in`)."""
+        found = self._english_found.get(text)
+        if found is None:
+            if len(self._english_found) > _MEMO_TEXTS:
+                self._english_found.clear()
+            found = self._english_found[text] = tuple(self.english(text))
+        return found
 
     # -- Korean ------------------------------------------------------------------------
     def korean(self, text: str) -> Iterator[KoMatch]:

@@ -107,21 +107,8 @@ class Checker:
         self.terms = matcher.terms
         self.findings: list[Finding] = []
         self.uses: list[Use] = []
-        self._korean: dict[str, list[KoMatch]] = {}
-        self._english: dict[str, list[EnMatch]] = {}
-
-    def korean_matches(self, text: str) -> list[KoMatch]:
-        """Memoised: rules 1–5 and rule 6 look at the same runs."""
-        found = self._korean.get(text)
-        if found is None:
-            found = self._korean[text] = list(self.matcher.korean(text))
-        return found
-
-    def english_matches(self, text: str) -> list[EnMatch]:
-        found = self._english.get(text)
-        if found is None:
-            found = self._english[text] = list(self.matcher.english(text))
-        return found
+        self.korean_matches = matcher.korean_in  # memoised: rules 1–5 and rule 6 read the same runs
+        self.english_matches = matcher.english_in
 
     # -- helpers -----------------------------------------------------------------------
     def _diag(self, page: Page, run: Run, at: int, severity: Severity, code: str, message: str, fix: str | None) -> Diagnostic:
