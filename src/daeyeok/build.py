@@ -24,6 +24,7 @@ from .glossary_page import published as glossary_published
 from .highlight import stylesheet as pygments_css
 from .lastmod import last_updated
 from .loader import CONTENT_DIR, SiteSources, TextFile, load_site
+from .mathpool import MathPool, start_pool
 from .mathrender import MathCache, MathRenderer, create_engine
 from .model import Document, Glossary, SiteConfig
 from .parse import parse_document
@@ -166,19 +167,22 @@ def prepare(
     terms: bool = True,
     with_status: bool = True,
     use_cache: bool = True,
+    after_parse: Callable[[SiteConfig, Mapping[tuple[str, str], Document]], None] | None = None,
 ) -> Prepared:
     """Load, parse and check; raises :class:`DiagnosticError` when there is nothing to build.
 
     ``terms=False`` leaves the glossary checks to the caller (``daeyeok check`` runs them
     itself, unfiltered by site.yml's ``glossary_check``); ``with_status=False`` skips the
     translation status (alignment, structure findings), which ``check`` does not report.  Parsed pages come from the
-    on-disk cache (:mod:`daeyeok.doccache`) unless ``use_cache`` is off.
+    on-disk cache (:mod:`daeyeok.doccache`) unless ``use_cache`` is off.  ``after_parse`` is
+    told the parsed pages before the checks run (the build starts typesetting formulas then).
     """
     if steps is None:
         cache = DocCache(root.absolute() / CACHE_DIR / "docs.sqlite" if use_cache else None)
         found_cache = terms_cache(root) if use_cache else None
         try:
-            return prepare(root, base_url, steps=PrepareSteps(cache, found_cache), sources=sources, terms=terms, with_status=with_status)
+            steps = PrepareSteps(cache, found_cache)
+            return prepare(root, base_url, steps=steps, sources=sources, terms=terms, with_status=with_status, after_parse=after_parse)
         finally:
             cache.close()
             if found_cache is not None:
@@ -191,6 +195,8 @@ def prepare(
         raise DiagnosticError(diags)
     docs, found = steps.parse_pages(sources, config)
     diags += found
+    if after_parse is not None:
+        after_parse(config, docs)
     glossary, found = steps.load_glossary(sources)
     diags += found
     static_paths = frozenset(sources.static) | frozenset(THEME_STYLESHEETS) | {"sitemap.xml", "404.html", "robots.txt", "index.html"}
@@ -277,19 +283,31 @@ def build(root: Path, out: Path | None = None, *, base_url: str | None = None, s
     stamp = manifest.fingerprint(sources, {"base_url": base_url, "strict": strict}) if use_cache and write else None
     if stamp is not None and (previous := manifest.up_to_date(cache_dir, stamp, out)) is not None:
         return BuildResult(previous[0], out, stats=previous[1], up_to_date=True)
-    try:
-        prepared = prepare(root, base_url, sources=sources, use_cache=use_cache)
-    except DiagnosticError as exc:
-        return BuildResult(sorted_unique(exc.diagnostics))
-    diags = list(prepared.diagnostics)
-    engine, fallback_warning = create_engine(prepared.config.math)
-    if fallback_warning:
-        diags.append(warning(prepared.config.path, 0, 0, "math", fallback_warning))
     cache = MathCache(root / CACHE_DIR / "math.sqlite" if use_cache else None)
-    math = MathRenderer(engine, cache)
+    pools: list[MathPool] = []
+
+    def start_math(config: SiteConfig, docs: Mapping[tuple[str, str], Document]) -> None:
+        # formulas the cache lacks are typeset in worker processes while the checks run (daeyeok.mathpool)
+        pool = start_pool(config.math, docs.values(), cache)
+        pools.extend([pool] if pool else [])
+
     try:
+        try:
+            prepared = prepare(root, base_url, sources=sources, use_cache=use_cache, after_parse=start_math)
+        except DiagnosticError as exc:
+            return BuildResult(sorted_unique(exc.diagnostics))
+        diags = list(prepared.diagnostics)
+        engine, fallback_warning = create_engine(prepared.config.math)
+        if fallback_warning:
+            diags.append(warning(prepared.config.path, 0, 0, "math", fallback_warning))
+        math = MathRenderer(engine, cache)
+        for pool in pools:
+            if engine.name == "katex":
+                math.preload(pool.results())
         files, copies, found = render_site(prepared, math)
     finally:
+        for pool in pools:
+            pool.close()
         cache.close()
     diags = sorted_unique(diags + found)
     result = BuildResult(

@@ -15,6 +15,7 @@ import json
 import os
 import sqlite3
 import threading
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol
@@ -68,6 +69,10 @@ def katex_available() -> bool:
     return (katex_dir() / "katex.min.js").is_file()
 
 
+def katex_version(assets: Path | None = None) -> str:
+    return ((assets or katex_dir()) / "VERSION").read_text(encoding="utf-8").strip()
+
+
 class KatexEngine:
     name = "katex"
 
@@ -75,7 +80,7 @@ class KatexEngine:
         from py_mini_racer import MiniRacer
 
         self.assets = assets or katex_dir()
-        self.version = (self.assets / "VERSION").read_text(encoding="utf-8").strip()
+        self.version = katex_version(self.assets)
         self._ctx = MiniRacer()
         self._ctx.eval((self.assets / "katex.min.js").read_text(encoding="utf-8"))
         self._ctx.eval(_KATEX_WRAPPER)
@@ -186,8 +191,21 @@ class MathCache:
 
     @staticmethod
     def key(engine: MathEngine, tex: str, display: bool) -> str:
-        raw = "\0".join((engine.name, engine.version, "display" if display else "inline", tex))
+        return MathCache.key_for(engine.name, engine.version, tex, display)
+
+    @staticmethod
+    def key_for(name: str, version: str, tex: str, display: bool) -> str:
+        raw = "\0".join((name, version, "display" if display else "inline", tex))
         return hashlib.sha256(raw.encode("utf-8")).hexdigest()
+
+    def has(self, key: str) -> bool:
+        if self._db is None:
+            return False
+        with self._lock:
+            try:
+                return self._db.execute("SELECT 1 FROM math WHERE key = ?", (key,)).fetchone() is not None
+            except sqlite3.Error:
+                return False
 
     def get(self, key: str) -> MathResult | None:
         if self._db is None:
@@ -242,6 +260,15 @@ class MathRenderer:
             self.cached += 1
         self._memo[memo_key] = result
         return result
+
+    def preload(self, typeset: Iterable[tuple[str, bool, MathResult]]) -> None:
+        """Formulas typeset elsewhere (:mod:`daeyeok.mathpool`) by this renderer's engine."""
+        for prepared, display, result in typeset:
+            if (prepared, display) in self._memo:
+                continue
+            self._memo[(prepared, display)] = result
+            self.rendered += 1
+            self.cache.put(MathCache.key(self.engine, prepared, display), result)
 
 
 def create_engine(preferred: str) -> tuple[MathEngine, str | None]:

@@ -1,0 +1,51 @@
+"""KaTeX in worker processes (daeyeok.mathpool): the same site, byte for byte, as typesetting in the build."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+import daeyeok.mathpool as mathpool
+from conftest import page
+from daeyeok.build import build
+from daeyeok.mathrender import katex_available
+
+pytestmark = pytest.mark.skipif(not katex_available(), reason="KaTeX assets not vendored (make setup)")
+
+BODY = "".join(f"식 $x_{{{i}}}^2 + \\frac{{a}}{{{i + 1}}}$ 과\n\n$$\\sum_{{k={i}}}^n k \\\\ y_{i}$$\n\n" for i in range(12)) + "틀린 식 $\\frac{{1}$.\n"
+
+
+def site(make_site) -> Path:  # type: ignore[no-untyped-def]
+    return make_site({"content/ko/a.md": page("수식", BODY), "content/en/a.md": page("Math", BODY.replace("식", "Formula"))})
+
+
+def built(root: Path) -> tuple[dict[str, bytes], list[str], dict[str, object]]:
+    result = build(root, write=False, use_cache=False)
+    return result.files, [d.format() for d in result.diagnostics], dict(result.stats)
+
+
+def test_pool_typesets_what_the_build_would(make_site, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    root = site(make_site)
+    serial = built(root)
+    started: list[int] = []
+    real = mathpool.MathPool.__init__
+
+    def spy(self, formulas, assets, workers=None):  # type: ignore[no-untyped-def]
+        started.append(len(formulas))
+        real(self, formulas, assets, workers)
+
+    monkeypatch.setattr(mathpool, "MIN_FORMULAS", 1)
+    monkeypatch.setattr(mathpool.MathPool, "__init__", spy)
+    pooled = built(root)
+    assert started == [25]  # 12 inline + 12 display + 1 invalid; the English page repeats them
+    assert pooled == serial
+    assert any("error math" in d for d in pooled[1])  # the invalid formula is reported the same way
+
+
+def test_a_failing_worker_costs_time_not_results(make_site, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    root = site(make_site)
+    serial = built(root)
+    monkeypatch.setattr(mathpool, "MIN_FORMULAS", 1)
+    monkeypatch.setattr(mathpool, "worker_command", lambda assets: ["/bin/false"])
+    assert built(root) == serial
