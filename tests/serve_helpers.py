@@ -88,5 +88,13 @@ class EventStream:
             if state["version"] > version:
                 return state
 
+    def state_where(self, wanted: Any) -> dict[str, Any]:
+        """The next state for which ``wanted(state)`` holds: a rebuild may publish the edited page
+        first and its parallel view, status pages and glossary findings in a second state."""
+        while True:
+            state = self.next_state()
+            if wanted(state):
+                return state
+
     def close(self) -> None:
         self.sock.close()

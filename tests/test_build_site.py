@@ -99,7 +99,11 @@ def test_math_is_rendered_at_build_time_and_cached(make_site) -> None:  # type: 
     assert html.count('class="katex"') == 2
     assert 'class="katex-display"' in html and "<math" in html
     assert "$" not in re.sub(r"<[^>]+>", "", html.split('<div class="prose">')[1].split("</article>")[0]).replace("&#36;", "")
-    second = build(root, root / "_site2")  # another output: a full build, with the formula cache warm
+    third = build(root, root / "_site3")  # another output: a full build, every page from the page cache
+    assert third.stats["formulas_rendered"] == third.stats["formulas_cached"] == 0 and third.stats["pages_cached"] > 0
+    for name in ("pages.sqlite", "pages.sqlite-wal", "pages.sqlite-shm"):
+        (root / ".daeyeok-cache" / name).unlink(missing_ok=True)
+    second = build(root, root / "_site2")  # without the page cache: pages rendered, formulas from their cache
     assert second.stats["formulas_rendered"] == 0 and second.stats["formulas_cached"] >= 2
     assert files_of(root / "_site") == files_of(root / "_site2")
 

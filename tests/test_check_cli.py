@@ -147,7 +147,7 @@ def test_the_command_line_names_every_output_format() -> None:
 
 
 def test_unchanged_pages_are_not_checked_again(make_site, cli, monkeypatch) -> None:  # type: ignore[no-untyped-def]
-    """Per-page findings are kept in .daeyeok-cache/terms.sqlite, keyed by both texts, the glossary and the code."""
+    """Per-page findings are kept in .daeyeok-cache/results.sqlite, keyed by both texts, the glossary and the code."""
     import daeyeok.terms.runner as runner
 
     root = site_with(make_site)
@@ -156,7 +156,7 @@ def test_unchanged_pages_are_not_checked_again(make_site, cli, monkeypatch) -> N
     monkeypatch.setattr(runner, "check_one", lambda m, ko, en: checked.append(ko.path) or real(m, ko, en))
     first = cli("check", cwd=root)
     assert sorted(checked) == ["content/ko/a.md", "content/ko/index.md"]
-    assert (root / ".daeyeok-cache" / "terms.sqlite").is_file()
+    assert (root / ".daeyeok-cache" / "results.sqlite").is_file()
 
     checked.clear()
     again = cli("check", cwd=root)
@@ -183,8 +183,8 @@ def test_unchanged_pages_are_not_checked_again(make_site, cli, monkeypatch) -> N
 def test_a_damaged_cache_costs_time_not_results(make_site, cli) -> None:  # type: ignore[no-untyped-def]
     root = site_with(make_site)
     expected = cli("check", cwd=root).out
-    (root / ".daeyeok-cache" / "terms.sqlite").write_bytes(b"not a database" * 100)
-    for name in ("terms.sqlite-wal", "terms.sqlite-shm"):
+    (root / ".daeyeok-cache" / "results.sqlite").write_bytes(b"not a database" * 100)
+    for name in ("results.sqlite-wal", "results.sqlite-shm"):
         (root / ".daeyeok-cache" / name).unlink(missing_ok=True)
     assert cli("check", cwd=root).out == expected
     assert cli("check", cwd=root).out == expected

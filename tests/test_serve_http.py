@@ -205,7 +205,7 @@ def test_reload_stream_tells_each_tab_whether_its_page_changed(site: Path) -> No
             assert b"Changed text." in get(port, "/en/a/")[2]
             # a broken page: the errors travel with the state, the served page stays
             path.write_text("---\ntitle: [broken\n---\n", encoding="utf-8")
-            broken = en.state_after(new_en["version"])
+            broken = en.state_where(lambda state: state["errors"])
             assert broken["digest"] == new_en["digest"]
             [err] = broken["errors"]
             assert err["line"] == 2 and err["code"] == "front-matter" and err["text"].startswith(f"{err['path']}:2:")

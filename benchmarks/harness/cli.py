@@ -20,7 +20,7 @@ from .startup import help_times, importtime
 from .tools import DOES, Daeyeok, Hugo, Jekyll, MkDocs, Tool, count_html, tool_env
 
 CORPORA = ("sample", "cs231n", "ko20x", "synth", "startup")
-DAEYEOK_STATS = re.compile(r"built (\d+) pages .*\((\d+) formulas rendered, (\d+) from cache\)")
+DAEYEOK_STATS = re.compile(r"built (\d+) pages .*\((\d+) formulas rendered, (\d+) from cache(?:; (\d+) outputs unchanged)?\)")
 
 
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
@@ -118,7 +118,9 @@ def bench(tool: Tool, corpus: Corpus, work: Path, runs: int) -> dict[str, Any]:
         for mode in ("cold", "warm", "edit"):
             m = DAEYEOK_STATS.search(result["modes"][mode]["runs"][-1]["output_tail"])
             if m:
-                stats[mode] = f"{m.group(1)} pages, {m.group(2)} formulas rendered, {m.group(3)} from cache"
+                stats[mode] = (
+                    f"{m.group(1)} pages, {m.group(2)} formulas rendered, {m.group(3)} from cache, {m.group(4) or 0} pages and parallel views from the page cache"
+                )
         result["stats"] = "; ".join(f"{k}: {v}" for k, v in stats.items()) + f"; {result['html_files']} HTML files"
     else:
         result["stats"] = f"{result['html_files']} HTML files"

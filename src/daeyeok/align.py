@@ -36,6 +36,7 @@ from typing import Any
 
 from .memo import IdentityMemo
 from .model import Document
+from .picklecache import PickleCache, content_key
 from .plugins.positions import token_position
 
 #: Block kinds, and the letter each uses in generated block ids.
@@ -673,6 +674,23 @@ def align_stretch(source: Sequence[Block], target: Sequence[Block], ratio: float
     return Alignment(tuple(pairs))
 
 
-def align_documents(source: Document, target: Document) -> Alignment:
-    """Blocks of both documents, aligned (see :func:`align`); memoised per pair of documents."""
-    return _ALIGNMENTS.get((source, target), lambda: align(extract_blocks(source), extract_blocks(target)))
+def align_documents(source: Document, target: Document, store: PickleCache | None = None) -> Alignment:
+    """Blocks of both documents, aligned (see :func:`align`); memoised per pair of documents,
+    and kept in ``store`` between runs as block indexes (the blocks themselves are the
+    documents' own, so callers may compare them by identity)."""
+    return _ALIGNMENTS.get((source, target), lambda: _stored_alignment(source, target, store))
+
+
+def _stored_alignment(source: Document, target: Document, store: PickleCache | None) -> Alignment:
+    src, tgt = extract_blocks(source), extract_blocks(target)
+    if store is None or not store.enabled:
+        return align(src, tgt)
+    key = content_key("align", source.content_id, target.content_id)
+
+    def as_indexes() -> list[tuple[int, int, float]]:
+        s_index = {id(b): i for i, b in enumerate(src)}
+        t_index = {id(b): j for j, b in enumerate(tgt)}
+        return [(s_index[id(p.source)] if p.source else -1, t_index[id(p.target)] if p.target else -1, p.score) for p in align(src, tgt).pairs]
+
+    rows = store.fetch(key, as_indexes)
+    return Alignment(tuple(Pair(src[i] if i >= 0 else None, tgt[j] if j >= 0 else None, score) for i, j, score in rows))

@@ -27,6 +27,7 @@ from .loader import CONTENT_DIR, SiteSources, TextFile, load_site
 from .mathpool import MathPool, start_pool
 from .mathrender import MathCache, MathRenderer, create_engine
 from .model import Document, Glossary, SiteConfig
+from .pagecache import CachedRenderer, site_key
 from .parse import parse_document
 from .picklecache import PickleCache
 from .render import SiteRenderer, robots_txt
@@ -114,9 +115,10 @@ def load_glossary(sources: SiteSources) -> tuple[Glossary | None, list[Diagnosti
     return parse_glossary(sources.glossary.path, sources.glossary.text)
 
 
-def terms_cache(root: Path) -> PickleCache:
-    """Per-page glossary findings kept between runs of ``build`` and ``check`` (:mod:`daeyeok.terms.runner`)."""
-    return PickleCache(root.absolute() / CACHE_DIR / "terms.sqlite", "findings")
+def results_cache(root: Path) -> PickleCache:
+    """Per-page results kept between runs of ``build`` and ``check``: glossary findings
+    (:mod:`daeyeok.terms.runner`) and block alignments (:func:`daeyeok.align.align_documents`)."""
+    return PickleCache(root.absolute() / CACHE_DIR / "results.sqlite", "results")
 
 
 def terms_in_build(site: Site, cache: PickleCache | None = None) -> list[Diagnostic]:
@@ -138,11 +140,11 @@ class PrepareSteps:
     """How :func:`prepare` parses; the preview server passes a subclass that reuses unchanged files."""
 
     doc_cache: DocCache | None = None
-    terms_cache: PickleCache | None = None
+    results_cache: PickleCache | None = None
 
-    def __init__(self, doc_cache: DocCache | None = None, terms_cache: PickleCache | None = None):
+    def __init__(self, doc_cache: DocCache | None = None, results_cache: PickleCache | None = None):
         self.doc_cache = doc_cache
-        self.terms_cache = terms_cache
+        self.results_cache = results_cache
 
     def load_config(self, sources: SiteSources, base_url: str | None) -> tuple[SiteConfig | None, list[Diagnostic]]:
         return load_config(sources, base_url)
@@ -153,8 +155,8 @@ class PrepareSteps:
         return parse_pages(sources, config)
 
     def load_glossary(self, sources: SiteSources) -> tuple[Glossary | None, list[Diagnostic]]:
-        if sources.glossary is not None and self.terms_cache is not None:
-            return cached_parse_glossary(sources.glossary.path, sources.glossary.text, self.terms_cache)
+        if sources.glossary is not None and self.results_cache is not None:
+            return cached_parse_glossary(sources.glossary.path, sources.glossary.text, self.results_cache)
         return load_glossary(sources)
 
 
@@ -179,7 +181,7 @@ def prepare(
     """
     if steps is None:
         cache = DocCache(root.absolute() / CACHE_DIR / "docs.sqlite" if use_cache else None)
-        found_cache = terms_cache(root) if use_cache else None
+        found_cache = results_cache(root) if use_cache else None
         try:
             steps = PrepareSteps(cache, found_cache)
             return prepare(root, base_url, steps=steps, sources=sources, terms=terms, with_status=with_status, after_parse=after_parse)
@@ -203,10 +205,10 @@ def prepare(
     site = assemble(config, docs, glossary, static_paths)
     diags += check_site(site)
     if terms:
-        diags += terms_in_build(site, steps.terms_cache)  # glossary terms and particles (daeyeok.terms), as `daeyeok check` reports them
+        diags += terms_in_build(site, steps.results_cache)  # glossary terms and particles (daeyeok.terms), as `daeyeok check` reports them
     status = None
     if with_status:
-        status = compute_status(site, sources.lock)  # structure findings between translations and sources, as warnings
+        status = compute_status(site, sources.lock, steps.results_cache)  # structure findings between translations and sources, as warnings
         diags += status.diagnostics
     return Prepared(sources, config, site, diags, status)
 
@@ -285,6 +287,7 @@ def build(root: Path, out: Path | None = None, *, base_url: str | None = None, s
         return BuildResult(previous[0], out, stats=previous[1], up_to_date=True)
     cache = MathCache(root / CACHE_DIR / "math.sqlite" if use_cache else None)
     pools: list[MathPool] = []
+    pages: list[PickleCache] = []
 
     def start_math(config: SiteConfig, docs: Mapping[tuple[str, str], Document]) -> None:
         # formulas the cache lacks are typeset in worker processes while the checks run (daeyeok.mathpool)
@@ -304,15 +307,25 @@ def build(root: Path, out: Path | None = None, *, base_url: str | None = None, s
         for pool in pools:
             if engine.name == "katex":
                 math.preload(pool.results())
-        files, copies, found = render_site(prepared, math)
+        renderer = make_renderer(prepared, math, CachedRenderer)
+        assert isinstance(renderer, CachedRenderer)
+        if use_cache:  # unchanged pages come from .daeyeok-cache/pages.sqlite (daeyeok.pagecache)
+            pages.append(PickleCache(root / CACHE_DIR / "pages.sqlite", "pages"))
+            templates = {name: tf.text for name, tf in prepared.sources.templates.items()}
+            static = {rel: s.path for rel, s in prepared.sources.static.items()}
+            renderer.attach_cache(pages[0], site_key(renderer, (engine.name, engine.version), templates, static))
+        files, copies, found = render_site(prepared, math, renderer)
+        if pages:
+            pages[0].retain(renderer.used)
     finally:
         for pool in pools:
             pool.close()
+        for store in pages:
+            store.close()
         cache.close()
     diags = sorted_unique(diags + found)
-    result = BuildResult(
-        diags, out, files, copies, stats={"pages": len(prepared.site.pages()), "formulas_rendered": math.rendered, "formulas_cached": math.cached}
-    )
+    stats = {"pages": len(prepared.site.pages()), "formulas_rendered": math.rendered, "formulas_cached": math.cached, "pages_cached": renderer.hits}
+    result = BuildResult(diags, out, files, copies, stats=stats)
     if not write or not result.ok(strict):
         return result
     manifest.forget(cache_dir)  # the output is about to change: no shortcut until it is recorded again

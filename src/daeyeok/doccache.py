@@ -34,11 +34,4 @@ class DocCache(PickleCache):
 def cached_parse(cache: DocCache, source: TextFile, lang: str) -> Parsed:
     from .parse import parse_document
 
-    key = cache.key(source, lang)
-    hit = cache.get(key)
-    if hit is not None:
-        doc, diags = hit
-        return doc, diags
-    parsed = parse_document(source, lang)
-    cache.put(key, parsed)
-    return parsed
+    return cache.fetch(cache.key(source, lang), lambda: parse_document(source, lang))

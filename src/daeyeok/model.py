@@ -103,6 +103,11 @@ class Document:
     def title(self) -> str:
         return self.front.title
 
+    @property
+    def content_id(self) -> str:
+        """Everything the parse depends on, as text: language, path and source (cache keys use it)."""
+        return f"{self.lang}\0{self.source.path}\0{self.source.rel}\0{self.source.text}"
+
 
 @dataclass(frozen=True)
 class Term:

@@ -16,18 +16,22 @@ import hashlib
 import pickle
 import sqlite3
 import threading
+from collections.abc import Callable
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar, cast
+
+T = TypeVar("T")
 
 _PACKAGE = Path(__file__).parent
 
 
 @lru_cache(maxsize=1)
 def code_fingerprint() -> str:
-    """daeyeok's own source files by name, size and time: an upgrade or an edit invalidates caches."""
+    """daeyeok's own files (code, theme templates and assets, vendored KaTeX) by name, size and
+    time: an upgrade or an edit invalidates caches."""
     h = hashlib.blake2b(digest_size=16)
-    for code in sorted(_PACKAGE.rglob("*.py")):
+    for code in sorted(p for p in _PACKAGE.rglob("*") if p.is_file() and "__pycache__" not in p.parts):
         st = code.stat()
         h.update(f"{code.relative_to(_PACKAGE).as_posix()}\0{st.st_size}\0{st.st_mtime_ns}\0".encode())
     return h.hexdigest()
@@ -80,6 +84,15 @@ class PickleCache:
         self.hits += 1
         return value
 
+    def fetch(self, key: str, compute: Callable[[], T]) -> T:
+        """The stored value for ``key``, or ``compute()``'s (then stored)."""
+        hit = self.get(key)
+        if hit is not None:
+            return cast(T, hit)
+        value = compute()
+        self.put(key, value)
+        return value
+
     def put(self, key: str, value: object) -> None:
         if self._db is None:
             return
@@ -89,6 +102,18 @@ class PickleCache:
             return
         with self._lock:
             self._pending.append((key, data))
+
+    def retain(self, keys: set[str]) -> None:
+        """Drop every entry but ``keys`` (call before :meth:`close`): a cache of whole pages would
+        otherwise grow by a site's worth with every template change."""
+        if self._db is None:
+            return
+        with self._lock, contextlib.suppress(sqlite3.Error), self._db:
+            self._db.execute("CREATE TEMP TABLE IF NOT EXISTS keep (key TEXT PRIMARY KEY)")
+            self._db.execute("DELETE FROM keep")
+            self._db.executemany("INSERT OR IGNORE INTO keep VALUES (?)", ((k,) for k in keys))
+            self._db.execute(f"DELETE FROM {self._table} WHERE key NOT IN (SELECT key FROM keep)")
+            self._pending = [(k, v) for k, v in self._pending if k in keys]
 
     def close(self) -> None:
         """Write what was computed this run in one transaction; failing only costs the next run time."""

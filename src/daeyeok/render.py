@@ -270,8 +270,15 @@ class SiteRenderer:
         ]
 
     def page_context(self, page: Page) -> dict[str, Any]:
-        cfg = self.site.config
+        ctx = self.page_frame(page)
         body = self.body(page)
+        ctx["page"]["body"] = Markup(body.html)
+        ctx["page"]["toc"] = [{"level": e.level, "id": e.id, "html": Markup(e.html)} for e in body.toc]
+        return ctx
+
+    def page_frame(self, page: Page) -> dict[str, Any]:
+        """The page template's context without the rendered body: what the page shows around it."""
+        cfg = self.site.config
         prev, nxt = self.neighbours(page.lang, page.key)
         switch = self.switch(page.lang, lambda lang: self.site.url(lang, page.key))
         edit_url = None
@@ -286,8 +293,8 @@ class SiteRenderer:
             "title": page.doc.front.title,
             "description": page.doc.front.description,
             "extra": page.doc.front.extra,
-            "body": Markup(body.html),
-            "toc": [{"level": e.level, "id": e.id, "html": Markup(e.html)} for e in body.toc],
+            "body": None,
+            "toc": [],
             "is_fallback": page.is_fallback,
             "noindex": page.is_fallback,
             "url": self.site.url(page.lang, page.key),

@@ -37,7 +37,8 @@ def run(args: argparse.Namespace) -> int:
             elapsed = time.perf_counter() - started
             s = result.stats
             print(
-                f"built {s['pages']} pages into {result.out} in {elapsed:.2f} s ({s['formulas_rendered']} formulas rendered, {s['formulas_cached']} from cache)",
+                f"built {s['pages']} pages into {result.out} in {elapsed:.2f} s ({s['formulas_rendered']} formulas rendered, {s['formulas_cached']} from cache; "
+                f"{s.get('pages_cached', 0)} outputs unchanged)",
                 file=sys.stderr,
             )
         else:

@@ -40,9 +40,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def _run_check(args: argparse.Namespace) -> tuple[list[Diagnostic], object | None]:
     """All diagnostics, and the glossary result (for fixes and the summary) when there is one."""
-    from ..build import terms_cache
+    from ..build import results_cache
 
-    cache = None if args.no_cache else terms_cache(args.site)
+    cache = None if args.no_cache else results_cache(args.site)
     try:
         return _check_with(args, cache)
     finally:

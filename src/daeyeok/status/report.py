@@ -18,6 +18,7 @@ from ..diagnostics import Diagnostic
 from ..loader import TextFile
 from ..memo import IdentityMemo
 from ..model import Document
+from ..picklecache import PickleCache, content_key
 from ..site import Site
 from .lock import Lock, parse
 from .outdated import SyncState, sync_state
@@ -106,27 +107,32 @@ _PAGE_STATUS = IdentityMemo(4096)
 _NO_TARGET = object()
 
 
-def page_status(key: str, lang: str, source: Document, target: Document | None, lock: Lock) -> PageStatus:
+def page_status(key: str, lang: str, source: Document, target: Document | None, lock: Lock, store: PickleCache | None = None) -> PageStatus:
     """The status of one page; memoised per document objects and lock entry, so the preview
     server recomputes only pages whose text or sync record changed."""
     objs = (source, target if target is not None else _NO_TARGET)
-    return _PAGE_STATUS.get(objs, lambda: _page_status(key, lang, source, target, lock), token=(key, lang, lock.get(key, lang)))
+    return _PAGE_STATUS.get(objs, lambda: _page_status(key, lang, source, target, lock, store), token=(key, lang, lock.get(key, lang)))
 
 
-def _page_status(key: str, lang: str, source: Document, target: Document | None, lock: Lock) -> PageStatus:
+def _page_status(key: str, lang: str, source: Document, target: Document | None, lock: Lock, store: PickleCache | None) -> PageStatus:
     src_blocks = extract_blocks(source)
     if target is None:
         empty = SyncState(False, (), (), ())
         return PageStatus(key, lang, source, None, src_blocks, (), None, page_progress(src_blocks, None), empty, ())
     tgt_blocks = extract_blocks(target)
-    alignment = align_documents(source, target)  # memoised: the parallel view and search reuse it
+    alignment = align_documents(source, target, store)  # memoised: the parallel view and search reuse it
     progress = page_progress(src_blocks, alignment)
     sync = sync_state(lock.get(key, lang), src_blocks, tgt_blocks, alignment)
-    findings = tuple(check_structure(source, target, src_blocks, tgt_blocks, alignment))
+    findings: tuple[Diagnostic, ...]
+    if store is not None and store.enabled:  # lexing code blocks to compare them costs more than the rest
+        key = content_key("structure", source.content_id, target.content_id)
+        findings = store.fetch(key, lambda: tuple(check_structure(source, target, src_blocks, tgt_blocks, alignment)))
+    else:
+        findings = tuple(check_structure(source, target, src_blocks, tgt_blocks, alignment))
     return PageStatus(key, lang, source, target, src_blocks, tgt_blocks, alignment, progress, sync, findings)
 
 
-def compute_status(site: Site, lock_file: TextFile | None) -> SiteStatus:
+def compute_status(site: Site, lock_file: TextFile | None, store: PickleCache | None = None) -> SiteStatus:
     """Status of every page that has a source; structure findings and lock errors in ``diagnostics``."""
     languages = site.config.languages
     source_lang = source_language(languages) or SOURCE_LANGUAGE
@@ -138,7 +144,7 @@ def compute_status(site: Site, lock_file: TextFile | None) -> SiteStatus:
         if source is None:
             continue  # written in a translation language: nothing to measure against
         for lang in targets:
-            status = page_status(key, lang, source, site.docs.get((lang, key)), lock)
+            status = page_status(key, lang, source, site.docs.get((lang, key)), lock, store)
             pages[(lang, key)] = status
             diags.extend(status.findings)
     in_nav = {k for s in site.config.nav for k in s.pages}

@@ -112,14 +112,7 @@ def cached_check(glossary: Glossary, korean: PageText, english: PageText | None,
     parts = [glossary_key(glossary), korean.path, korean.text, "srt" if korean.srt else "md"]
     if english is not None:
         parts += [english.path, english.text]
-    key = content_key("terms", *parts)
-    hit = cache.get(key)
-    if hit is not None:
-        findings, uses = hit
-        return findings, uses
-    result = compute()
-    cache.put(key, result)
-    return result
+    return cache.fetch(content_key("terms", *parts), compute)
 
 
 def glossary_findings(glossary: Glossary, cache: PickleCache | None = None) -> list[Diagnostic]:
@@ -128,12 +121,7 @@ def glossary_findings(glossary: Glossary, cache: PickleCache | None = None) -> l
     def compute() -> list[Diagnostic]:
         if cache is None or not cache.enabled:
             return check_glossary(glossary)
-        key = content_key("glossary-findings", glossary_key(glossary), str(glossary.path))
-        hit = cache.get(key)
-        if hit is None:
-            hit = check_glossary(glossary)
-            cache.put(key, hit)
-        return list(hit)
+        return list(cache.fetch(content_key("glossary-findings", glossary_key(glossary), str(glossary.path)), lambda: check_glossary(glossary)))
 
     return list(_GLOSSARY_FINDINGS.get((glossary,), compute))
 
@@ -274,14 +262,7 @@ def cached_parse_glossary(path: Path, text: str, cache: PickleCache | None = Non
     """:func:`parse_glossary`, kept in ``cache``: a 1,000-term glossary.yml takes ~60 ms to read with positions."""
     if cache is None or not cache.enabled:
         return parse_glossary(path, text)
-    key = content_key("glossary-parse", os.getcwd(), str(path), text)
-    hit = cache.get(key)
-    if hit is not None:
-        glossary, diags = hit
-        return glossary, diags
-    parsed = parse_glossary(path, text)
-    cache.put(key, parsed)
-    return parsed
+    return cache.fetch(content_key("glossary-parse", os.getcwd(), str(path), text), lambda: parse_glossary(path, text))
 
 
 def check_files(glossary: Glossary, paths: Sequence[Path], cache: PickleCache | None = None) -> tuple[CheckResult, list[Diagnostic]]:

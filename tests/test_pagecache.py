@@ -1,0 +1,63 @@
+"""The page cache (daeyeok.pagecache): a build after an edit re-renders what the edit shows in, and
+its output is byte-identical to a build without any cache."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from conftest import page
+from daeyeok.build import build
+
+
+def fresh(root: Path) -> dict[str, bytes]:
+    return build(root, write=False, use_cache=False).files
+
+
+def cached(root: Path) -> tuple[dict[str, bytes], int]:
+    result = build(root, write=False)
+    return result.files, int(result.stats["pages_cached"])
+
+
+def test_edit_renders_only_what_shows_it(make_site) -> None:  # type: ignore[no-untyped-def]
+    root = make_site({"content/ko/b.md": page("나", "둘째 쪽.\n"), "content/en/b.md": page("B", "Second page.\n")})
+    first, hits = cached(root)
+    assert hits == 0 and first == fresh(root)
+    again, hits = cached(root)
+    outputs = hits  # pages and parallel views
+    assert again == first and outputs > 0
+
+    path = root / "content/ko/b.md"
+    path.write_text(path.read_text(encoding="utf-8") + "\n덧붙인 문단.\n", encoding="utf-8")
+    edited, hits = cached(root)
+    assert hits == outputs - 2, "the page and its parallel view are rendered again"
+    assert edited == fresh(root)
+    assert "덧붙인 문단".encode() in edited["ko/b/index.html"]
+
+    nav_page = root / "content/ko/a.md"  # a is in the navigation (b is not)
+    nav_page.write_text(nav_page.read_text(encoding="utf-8").replace("title: 가 페이지", "title: 새 제목"), encoding="utf-8")
+    retitled, hits = cached(root)
+    assert retitled == fresh(root)
+    assert "새 제목".encode() in retitled["ko/index.html"]
+    assert hits < outputs - 2, "a title shows in other pages' navigation and pagers"
+
+
+def test_site_wide_inputs_invalidate_every_page(make_site) -> None:  # type: ignore[no-untyped-def]
+    root = make_site({"templates/page.html": '{% extends "theme/page.html" %}'})
+    cached(root)
+    (root / "templates/page.html").write_text('{% extends "theme/page.html" %}{% block title %}X{% endblock %}', encoding="utf-8")
+    files, hits = cached(root)
+    assert hits == 0 and files == fresh(root)
+    (root / "site.yml").write_text(
+        (root / "site.yml").read_text(encoding="utf-8").replace("url:", "description: {ko: 설명, en: About}\nurl:"), encoding="utf-8"
+    )
+    files, hits = cached(root)
+    assert hits == 0 and files == fresh(root)
+
+
+def test_an_image_edit_reaches_the_pages_that_size_it(make_site) -> None:  # type: ignore[no-untyped-def]
+    svg = '<svg xmlns="http://www.w3.org/2000/svg" width="{w}" height="10"></svg>'
+    root = make_site({"static/fig.svg": svg.format(w=10), "content/ko/a.md": page("가", "![그림](/fig.svg)\n")})
+    cached(root)
+    (root / "static/fig.svg").write_text(svg.format(w=321), encoding="utf-8")
+    files, _ = cached(root)
+    assert b'width="321"' in files["ko/a/index.html"] and files == fresh(root)
