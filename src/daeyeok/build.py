@@ -31,7 +31,7 @@ from .pagecache import CachedRenderer, site_key
 from .parse import parse_document
 from .picklecache import PickleCache
 from .render import SiteRenderer, robots_txt
-from .search import search_files
+from .search import SearchJob
 from .site import Site, assemble
 from .status.report import SiteStatus, compute_status
 from .status.web import STATUS_KEY, status_output_files
@@ -230,6 +230,29 @@ def render_site(
     renderer.static_files = {rel: s.path for rel, s in sources.static.items()}  # image sizes for <img width height>
     files: dict[str, bytes] = {}
     diags: list[Diagnostic] = []
+    # Pagefind indexes in its own process while the pages render (daeyeok.search)
+    job = SearchJob(site) if search else None
+    try:
+        _render_pages(prepared, renderer, files, diags)
+    except BaseException:
+        if job is not None:
+            job.close()  # no Pagefind process or temporary directory outlives a failed render
+        raise
+    files["sitemap.xml"] = renderer.sitemap()
+    files["robots.txt"] = robots_txt(site)
+    files["assets/pygments.css"] = pygments_css().encode("utf-8")
+    if job is not None:
+        bundle, found = job.files()  # Pagefind bundle + the search module (daeyeok.search)
+        diags += found
+        files.update({name: data for name, data in bundle.items() if name not in files and name not in sources.static})
+    copies: dict[str, Path] = {rel: s.path for rel, s in sources.static.items()}
+    copies.update(math.engine.asset_files())
+    return files, copies, diags
+
+
+def _render_pages(prepared: Prepared, renderer: SiteRenderer, files: dict[str, bytes], diags: list[Diagnostic]) -> None:
+    """Every page the site publishes, its parallel view and the generated pages, into ``files``."""
+    site = prepared.site
     for page in site.pages():
         out, data, found = renderer.render_page(page)
         diags += found
@@ -262,16 +285,6 @@ def render_site(
         data, diag = renderer.render_glossary(lang)
         diags += [diag] if diag else []
         files.update({output_file(glossary_path(lang)): data} if data is not None else {})
-    files["sitemap.xml"] = renderer.sitemap()
-    files["robots.txt"] = robots_txt(site)
-    files["assets/pygments.css"] = pygments_css().encode("utf-8")
-    if search:
-        bundle, found = search_files(site)  # Pagefind bundle + the search module (daeyeok.search)
-        diags += found
-        files.update({name: data for name, data in bundle.items() if name not in files and name not in sources.static})
-    copies: dict[str, Path] = {rel: s.path for rel, s in sources.static.items()}
-    copies.update(math.engine.asset_files())
-    return files, copies, diags
 
 
 def build(root: Path, out: Path | None = None, *, base_url: str | None = None, strict: bool = False, write: bool = True, use_cache: bool = True) -> BuildResult:

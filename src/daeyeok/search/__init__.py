@@ -25,9 +25,9 @@ from ..site import Site
 from ..urls import page_path
 from .documents import SearchDocument, search_document
 from .expand import Expander, query_rules, term_forms, vocabulary
-from .index import BUNDLE_DIR, SearchIndexError, pagefind_bundle
+from .index import BUNDLE_DIR, PagefindRun, SearchIndexError
 
-__all__ = ["BUNDLE_DIR", "SCRIPT", "search_documents", "search_files", "search_script"]
+__all__ = ["BUNDLE_DIR", "SCRIPT", "SearchJob", "search_documents", "search_files", "search_script"]
 
 #: Output path of the search module (loaded on demand by daeyeok.js).
 SCRIPT = "assets/daeyeok-search.js"
@@ -55,13 +55,37 @@ def search_script() -> bytes:
     return source.replace(_RULES_PLACEHOLDER, json.dumps(query_rules(), ensure_ascii=False, sort_keys=True)).encode("utf-8")
 
 
+class SearchJob:
+    """The search index being built (Pagefind runs as its own process); :meth:`files` collects it."""
+
+    def __init__(self, site: Site):
+        self.site = site
+        self.error: SearchIndexError | None = None
+        self.run: PagefindRun | None = None
+        try:
+            self.run = PagefindRun(search_documents(site))
+        except SearchIndexError as exc:
+            self.error = exc
+
+    def files(self) -> tuple[dict[str, bytes], list[Diagnostic]]:
+        """Output files for search; without Pagefind the site is built without it and a warning says why."""
+        try:
+            if self.error is not None:
+                raise self.error
+            bundle = self.run.bundle() if self.run is not None else {}
+        except SearchIndexError as exc:
+            why = f"search index not built: {exc} (fix: install pagefind[extended], see pyproject.toml)"
+            return {}, [warning(self.site.config.path, 0, 0, "search", why)]
+        if not bundle:
+            return {}, []
+        bundle[SCRIPT] = search_script()
+        return bundle, []
+
+    def close(self) -> None:
+        if self.run is not None:
+            self.run.close()
+
+
 def search_files(site: Site) -> tuple[dict[str, bytes], list[Diagnostic]]:
-    """Output files for search; without Pagefind the site is built without it and a warning says why."""
-    try:
-        bundle = pagefind_bundle(search_documents(site))
-    except SearchIndexError as exc:
-        return {}, [warning(site.config.path, 0, 0, "search", f"search index not built: {exc} (fix: install pagefind[extended], see pyproject.toml)")]
-    if not bundle:
-        return {}, []
-    bundle[SCRIPT] = search_script()
-    return bundle, []
+    """Output files for search (see :class:`SearchJob`), built before returning."""
+    return SearchJob(site).files()

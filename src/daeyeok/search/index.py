@@ -42,8 +42,8 @@ _INDEXED = re.compile(r"Indexed (\d+) pages?\b")
 INDEX_TIMEOUT_S = 900
 
 
-def _run(site_dir: Path, out_dir: Path) -> int:
-    """Run Pagefind's own command line (the binary its wheel ships) over ``site_dir``.
+def _start(site_dir: Path, out_dir: Path) -> subprocess.Popen[str]:
+    """Start Pagefind's own command line (the binary its wheel ships) over ``site_dir``.
 
     The command exits only when every bundle file is written.  Pagefind's asyncio API
     answered "written" while files were still being flushed, and under load the build
@@ -51,12 +51,21 @@ def _run(site_dir: Path, out_dir: Path) -> int:
     """
     command = [sys.executable, "-m", "pagefind", "--site", str(site_dir), "--output-path", str(out_dir)]
     try:
-        done = subprocess.run(command, capture_output=True, text=True, timeout=INDEX_TIMEOUT_S, check=False)
-    except (OSError, subprocess.SubprocessError) as exc:
+        return subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    except OSError as exc:
         raise SearchIndexError(f"could not run Pagefind: {exc}") from exc
-    if done.returncode != 0:
-        raise SearchIndexError(f"Pagefind exited with {done.returncode}: {(done.stderr or done.stdout).strip()[-500:]}")
-    counts = [int(n) for n in _INDEXED.findall(done.stdout)]
+
+
+def _wait(proc: subprocess.Popen[str]) -> int:
+    try:
+        stdout, stderr = proc.communicate(timeout=INDEX_TIMEOUT_S)
+    except subprocess.TimeoutExpired as exc:
+        proc.kill()
+        proc.communicate()
+        raise SearchIndexError(f"Pagefind took longer than {INDEX_TIMEOUT_S} s") from exc
+    if proc.returncode != 0:
+        raise SearchIndexError(f"Pagefind exited with {proc.returncode}: {(stderr or stdout).strip()[-500:]}")
+    counts = [int(n) for n in _INDEXED.findall(stdout)]
     return counts[-1] if counts else 0
 
 
@@ -65,29 +74,67 @@ def normalise_entry(data: bytes) -> bytes:
     return json.dumps(json.loads(data), sort_keys=True, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
 
 
+class PagefindRun:
+    """Pagefind indexing ``documents`` in the background: the build renders pages meanwhile.
+
+    :meth:`bundle` waits for it and returns the bundle as ``pagefind/...`` output files.
+    """
+
+    def __init__(self, documents: Sequence[SearchDocument]):
+        self.expected = len(documents)
+        self._tmp: tempfile.TemporaryDirectory[str] | None = None
+        self._proc: subprocess.Popen[str] | None = None
+        if not documents:
+            return
+        self._tmp = tempfile.TemporaryDirectory(prefix="daeyeok-search-")
+        site_dir, self._out = Path(self._tmp.name) / "site", Path(self._tmp.name) / "bundle"
+        try:
+            for doc in documents:
+                target = site_dir / doc.site_path / "index.html"
+                target.parent.mkdir(parents=True, exist_ok=True)
+                target.write_text(doc.html, encoding="utf-8")
+            self._proc = _start(site_dir, self._out)
+        except BaseException:
+            self.close()
+            raise
+
+    def bundle(self) -> dict[str, bytes]:
+        try:
+            if self._proc is None:
+                return {}
+            count = _wait(self._proc)
+            if count != self.expected:
+                raise SearchIndexError(f"Pagefind indexed {count} of {self.expected} pages")
+            return _read_bundle(self._out)
+        finally:
+            self.close()
+
+    def close(self) -> None:
+        if self._proc is not None and self._proc.poll() is None:
+            self._proc.kill()
+            self._proc.communicate()
+        self._proc = None
+        if self._tmp is not None:
+            self._tmp.cleanup()
+            self._tmp = None
+
+
 def pagefind_bundle(documents: Sequence[SearchDocument]) -> dict[str, bytes]:
     """Index ``documents`` and return the bundle as ``pagefind/...`` output files."""
-    if not documents:
-        return {}
-    with tempfile.TemporaryDirectory(prefix="daeyeok-search-") as tmp:
-        site_dir, out_dir = Path(tmp) / "site", Path(tmp) / "bundle"
-        for doc in documents:
-            target = site_dir / doc.site_path / "index.html"
-            target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_text(doc.html, encoding="utf-8")
-        count = _run(site_dir, out_dir)
-        if count != len(documents):
-            raise SearchIndexError(f"Pagefind indexed {count} of {len(documents)} pages")
-        files: dict[str, bytes] = {}
-        for path in sorted(out_dir.rglob("*")):
-            rel = path.relative_to(out_dir).as_posix()
-            if not path.is_file() or rel.startswith(UNUSED_PREFIXES):
-                continue
-            data = path.read_bytes()
-            if rel == "pagefind-entry.json":
-                try:
-                    data = normalise_entry(data)
-                except ValueError as exc:  # seen once under heavy load: never a crash, at worst no search
-                    raise SearchIndexError(f"Pagefind wrote an unreadable {rel}: {exc}") from exc
-            files[f"{BUNDLE_DIR}/{rel}"] = data
-        return files
+    return PagefindRun(documents).bundle()
+
+
+def _read_bundle(out_dir: Path) -> dict[str, bytes]:
+    files: dict[str, bytes] = {}
+    for path in sorted(out_dir.rglob("*")):
+        rel = path.relative_to(out_dir).as_posix()
+        if not path.is_file() or rel.startswith(UNUSED_PREFIXES):
+            continue
+        data = path.read_bytes()
+        if rel == "pagefind-entry.json":
+            try:
+                data = normalise_entry(data)
+            except ValueError as exc:  # seen once under heavy load: never a crash, at worst no search
+                raise SearchIndexError(f"Pagefind wrote an unreadable {rel}: {exc}") from exc
+        files[f"{BUNDLE_DIR}/{rel}"] = data
+    return files
