@@ -198,3 +198,31 @@ def test_fix_after_a_cached_run(make_site, cli) -> None:  # type: ignore[no-unty
     text = (root / "content/ko/a.md").read_text(encoding="utf-8")
     assert "가중치를 바꾼다. 손실(loss)을 줄인다." in text
     assert [d for d in diagnostics_of(cli("check", cwd=root).out) if "error" in d] == []
+
+
+def test_forked_workers_report_what_one_process_does(make_site, cli, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """Pages the cache lacks are checked in forked processes (check_many); the report is the same."""
+    import daeyeok.commands.check as check_command
+    import daeyeok.terms.runner as runner
+
+    files = {"glossary.yml": GLOSSARY}
+    for i in range(6):
+        files[f"content/ko/p{i}.md"] = page(f"쪽 {i}", BODY * (i + 1))
+        files[f"content/en/p{i}.md"] = page(f"Page {i}", EN_BODY * (i + 1))
+    root = make_site(files)
+    forks: list[int] = []
+    real = runner.multiprocessing.get_context
+
+    def spy(method: str):  # type: ignore[no-untyped-def]
+        forks.append(1)
+        return real(method)
+
+    monkeypatch.setattr(runner.multiprocessing, "get_context", spy)
+    monkeypatch.setattr(check_command, "WORKERS", 1)
+    alone = cli("check", "--no-cache", "--format", "json", cwd=root)
+    assert forks == []
+    monkeypatch.setattr(check_command, "WORKERS", 2)
+    shared = cli("check", "--no-cache", "--format", "json", cwd=root)
+    assert forks == [1]
+    assert (shared.code, shared.out) == (alone.code, alone.out)
+    assert len(json.loads(shared.out)["diagnostics"]) >= 18

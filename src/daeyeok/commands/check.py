@@ -11,6 +11,7 @@ way `daeyeok build` does (links, anchors and the rest included).
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -24,6 +25,8 @@ if TYPE_CHECKING:
 #: the output formats of daeyeok.terms.formats, named here so that building the command line
 #: (which every `daeyeok` invocation does) does not import the glossary checker (~85 ms)
 FORMATS = ("text", "json", "sarif", "github")
+#: pages the cache lacks are checked in this many forked processes (daeyeok.terms.runner.check_many)
+WORKERS = os.cpu_count() or 1
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -64,7 +67,7 @@ def _check_with(args: argparse.Namespace, cache: PickleCache | None) -> tuple[li
             prepared = prepare(site_root, terms=False, with_status=False, use_cache=not args.no_cache)
         except DiagnosticError as exc:
             return sorted_unique(exc.diagnostics), None
-        result = check_site_result(prepared.site, cache)
+        result = check_site_result(prepared.site, cache, workers=WORKERS)
         diags = list(prepared.diagnostics) + result.diagnostics
         captions = sorted(p for p in (site_root / "captions").rglob("*.srt") if path_says_korean(p)) if (site_root / "captions").is_dir() else []
         if captions and prepared.site.glossary is not None:
@@ -87,7 +90,7 @@ def _check_with(args: argparse.Namespace, cache: PickleCache | None) -> tuple[li
     glossary, diags = load_glossary_file(glossary_path, cache)
     if glossary is None:
         return sorted_unique(diags), None
-    files_result, found = check_files(glossary, args.paths, cache)
+    files_result, found = check_files(glossary, args.paths, cache, workers=WORKERS)
     return sorted_unique(diags + found + files_result.diagnostics), files_result
 
 
