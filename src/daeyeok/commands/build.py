@@ -19,7 +19,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--out", type=Path, default=None, metavar="DIR", help="output directory (default: DIR/_site)")
     parser.add_argument("--strict", action="store_true", help="treat warnings as errors")
     parser.add_argument("--base-url", default=None, metavar="/PREFIX/", help="serve the site under this path (overrides site.yml base_url)")
-    parser.add_argument("--no-cache", action="store_true", help="build from nothing: do not read or write DIR/.daeyeok-cache (formulas, parsed pages, findings, rendered pages)")
+    parser.add_argument(
+        "--no-cache", action="store_true", help="build from nothing: do not read or write DIR/.daeyeok-cache (formulas, parsed pages, findings, rendered pages)"
+    )
     parser.add_argument("--quiet", "-q", action="store_true", help="print only diagnostics")
 
 

@@ -19,8 +19,9 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from typing import TypeVar
 
 from ..korean import is_syllable, suffix_is_inflection
 from ..model import Glossary, Term
@@ -173,21 +174,11 @@ class Matcher:
     def korean_in(self, text: str) -> tuple[KoMatch, ...]:
         """:meth:`korean` as a tuple, memoised by text: the rules, the term links of the
         rendered page and the preview server's next rebuild read the same paragraphs."""
-        found = self._korean_found.get(text)
-        if found is None:
-            if len(self._korean_found) > _MEMO_TEXTS:
-                self._korean_found.clear()
-            found = self._korean_found[text] = tuple(self.korean(text))
-        return found
+        return _remembered(self._korean_found, text, self.korean)
 
     def english_in(self, text: str) -> tuple[EnMatch, ...]:
         """:meth:`english` as a tuple, memoised by text (see :meth:`korean_in`)."""
-        found = self._english_found.get(text)
-        if found is None:
-            if len(self._english_found) > _MEMO_TEXTS:
-                self._english_found.clear()
-            found = self._english_found[text] = tuple(self.english(text))
-        return found
+        return _remembered(self._english_found, text, self.english)
 
     # -- Korean ------------------------------------------------------------------------
     def korean(self, text: str) -> Iterator[KoMatch]:
@@ -305,6 +296,18 @@ class Matcher:
                     if folded not in self._choices:
                         self._choices[folded] = (i, Counter(folded))
         return self._choices
+
+
+M = TypeVar("M")
+
+
+def _remembered(table: dict[str, tuple[M, ...]], text: str, find: Callable[[str], Iterator[M]]) -> tuple[M, ...]:
+    found = table.get(text)
+    if found is None:
+        if len(table) > _MEMO_TEXTS:
+            table.clear()
+        found = table[text] = tuple(find(text))
+    return found
 
 
 #: two words belong to one term only when separated by one of these
