@@ -37,9 +37,10 @@ def main() -> int:
         print(f"skipped: the cs231n corpus is not at {corpus} (it lives beside the checkout in ../shared)", file=sys.stderr)
         return 0
     sys.path.insert(0, str(REPO / "src"))
-    from daeyeok.build import CACHE_DIR, build
+    from daeyeok.build import build
     from daeyeok.diagnostics import Severity
     from daeyeok.importer.run import ImportOptions, import_jekyll
+    from daeyeok.loader import CACHE_DIR
 
     work = Path(tempfile.mkdtemp(prefix="daeyeok-import-bench-"))
     try:

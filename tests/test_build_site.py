@@ -219,3 +219,16 @@ def test_nav_entry_for_a_glossary_page_needs_a_glossary(make_site) -> None:  # t
     root = make_site({"site.yml": MINIMAL_SITE_YML.replace("pages: [index, a]", "pages: [index, glossary]")})
     errors = [d.format() for d in build(root, write=False).diagnostics if d.code == "nav"]
     assert len(errors) == 1 and "navigation lists 'glossary', but there is no content/<lang>/glossary.md" in errors[0]
+
+
+def test_cli_answers_an_unchanged_site_without_the_renderer(make_site) -> None:  # type: ignore[no-untyped-def]
+    """`daeyeok build` on an unchanged site repeats the diagnostics and exits, before jinja2,
+    markdown-it and the rest of the pipeline are even imported (0.28 -> 0.08 s on cs231n)."""
+    root = make_site({"content/ko/a.md": page("가", "[없음](nope.md)\n")})
+    probe = "import sys, runpy; sys.argv = ['daeyeok', 'build']; code = 0\ntry:\n    runpy.run_module('daeyeok', run_name='__main__')\nexcept SystemExit as e:\n    code = e.code\nprint('LOADED', 'jinja2' in sys.modules, 'markdown_it' in sys.modules, code)\n"
+    first = subprocess.run([sys.executable, "-c", probe], cwd=root, capture_output=True, text=True, check=False)
+    assert "LOADED True True 0" in first.stdout, first.stderr
+    again = subprocess.run([sys.executable, "-c", probe], cwd=root, capture_output=True, text=True, check=False)
+    assert "LOADED False False 0" in again.stdout, again.stderr
+    assert "is up to date" in again.stderr
+    assert [line for line in again.stderr.splitlines() if "nope.md" in line] == [line for line in first.stderr.splitlines() if "nope.md" in line] != []

@@ -23,7 +23,7 @@ from .glossary_page import glossary_path
 from .glossary_page import published as glossary_published
 from .highlight import stylesheet as pygments_css
 from .lastmod import last_updated
-from .loader import CONTENT_DIR, SiteSources, TextFile, load_site
+from .loader import CACHE_DIR, CONTENT_DIR, SiteSources, TextFile, load_site
 from .mathpool import MathPool, start_pool
 from .mathrender import MathCache, MathRenderer, create_engine
 from .model import Document, Glossary, SiteConfig
@@ -40,7 +40,6 @@ from .terms.runner import cached_parse_glossary
 from .urls import output_file
 from .writer import WriteError, refuse_reason, write_site
 
-CACHE_DIR = ".daeyeok-cache"
 THEME_STYLESHEETS = ["assets/daeyeok.css", "assets/pygments.css"]
 THEME_SCRIPTS = ["assets/daeyeok.js"]
 
@@ -287,17 +286,28 @@ def _render_pages(prepared: Prepared, renderer: SiteRenderer, files: dict[str, b
         files.update({output_file(glossary_path(lang)): data} if data is not None else {})
 
 
-def build(root: Path, out: Path | None = None, *, base_url: str | None = None, strict: bool = False, write: bool = True, use_cache: bool = True) -> BuildResult:
+def build(
+    root: Path,
+    out: Path | None = None,
+    *,
+    base_url: str | None = None,
+    strict: bool = False,
+    write: bool = True,
+    use_cache: bool = True,
+    sources: SiteSources | None = None,
+) -> BuildResult:
     root = root.absolute()
     out = (out or root / "_site").absolute()
     reason = refuse_reason(out, root, root / CONTENT_DIR)
     if reason:
         return BuildResult([error(str(out), 0, 0, "output", reason)])
-    sources = load_site(root)
+    sources = sources or load_site(root)
     cache_dir = root / CACHE_DIR
-    stamp = manifest.fingerprint(sources, {"base_url": base_url, "strict": strict}) if use_cache and write else None
-    if stamp is not None and (previous := manifest.up_to_date(cache_dir, stamp, out)) is not None:
-        return BuildResult(previous[0], out, stats=previous[1], up_to_date=True)
+    stamp = None
+    if use_cache and write:
+        stamp, previous = manifest.shortcut(root, out, sources, base_url, strict)
+        if previous is not None:
+            return BuildResult(previous[0], out, stats=previous[1], up_to_date=True)
     cache = MathCache(root / CACHE_DIR / "math.sqlite" if use_cache else None)
     pools: list[MathPool] = []
     pages: list[PickleCache] = []

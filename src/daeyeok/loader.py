@@ -22,6 +22,8 @@ GLOSSARY_FILE = "glossary.yml"
 LOCK_FILE = "translations.lock"
 TEMPLATES_DIR = "templates"
 STATIC_DIR = "static"
+#: what daeyeok keeps between runs (formulas, parsed pages, findings, rendered pages, the build manifest)
+CACHE_DIR = ".daeyeok-cache"
 
 
 @dataclass(frozen=True)

@@ -21,11 +21,11 @@ from typing import Any
 
 from . import __version__
 from .diagnostics import Diagnostic, Severity
-from .loader import SiteSources
+from .loader import CACHE_DIR, SiteSources
 from .mathrender import katex_dir
+from .picklecache import code_fingerprint
 
 MANIFEST = "build-manifest.json"
-_PACKAGE = Path(__file__).parent
 
 
 def _git_head(root: Path) -> str:
@@ -45,9 +45,7 @@ def fingerprint(sources: SiteSources, options: dict[str, Any]) -> str:
             h.update(b"\0")
 
     add(__version__, json.dumps(options, sort_keys=True), _git_head(sources.root))
-    for code in sorted(_PACKAGE.rglob("*.py")):  # daeyeok itself, so an upgrade rebuilds
-        st = code.stat()
-        add(code.relative_to(_PACKAGE).as_posix(), str(st.st_size), str(st.st_mtime_ns))
+    add(code_fingerprint())  # daeyeok itself, its theme and KaTeX, so an upgrade rebuilds
     version_file = katex_dir() / "VERSION"
     add(version_file.read_text(encoding="utf-8") if version_file.is_file() else "no-katex")
     for tf in [sources.config, sources.glossary, getattr(sources, "lock", None)]:
@@ -99,6 +97,14 @@ def save(cache_dir: Path, print_: str, out: Path, names: list[str], diagnostics:
 def forget(cache_dir: Path) -> None:
     with contextlib.suppress(OSError):
         (cache_dir / MANIFEST).unlink()
+
+
+def shortcut(root: Path, out: Path, sources: SiteSources, base_url: str | None, strict: bool) -> tuple[str, tuple[list[Diagnostic], dict[str, int]] | None]:
+    """The build's fingerprint, and the previous build's diagnostics and stats when its output
+    still stands.  Needs only the loaded sources: ``daeyeok build`` calls it before importing
+    the renderer, so an unchanged site costs a file walk, not the whole pipeline's imports."""
+    stamp = fingerprint(sources, {"base_url": base_url, "strict": strict})
+    return stamp, up_to_date(root / CACHE_DIR, stamp, out)
 
 
 def up_to_date(cache_dir: Path, print_: str, out: Path) -> tuple[list[Diagnostic], dict[str, int]] | None:

@@ -1,12 +1,15 @@
 """A content-keyed store of pickled values in SQLite, for results worth keeping between runs.
 
-Parsed documents (:mod:`daeyeok.doccache`) and per-page glossary findings
-(:mod:`daeyeok.terms.cache`) are expensive to compute and cheap to unpickle.
-Keys hash everything the value depends on, daeyeok's own code included
-(:func:`code_fingerprint`), so an entry is never stale, only unused.  Writes
-are collected and committed in one transaction by :meth:`PickleCache.close`;
-a cache that cannot be opened, read or written is skipped: it only ever
-costs time, never a result.
+Parsed documents (:mod:`daeyeok.doccache`), per-page glossary findings and
+alignments (:mod:`daeyeok.terms.runner`, :mod:`daeyeok.align`) and rendered
+pages (:mod:`daeyeok.pagecache`) are expensive to compute and cheap to
+unpickle.  Keys hash everything the value depends on, daeyeok's own code
+included (:func:`code_fingerprint`), so an entry is never stale, only unused.
+Values are pickled and zlib-compressed (level 1: HTML and token streams shrink
+about fivefold for little time) and written in batches of 32 MB, so a large
+site's first build does not hold a second copy of itself in memory.  A cache
+that cannot be opened, read or written is skipped: it only ever costs time,
+never a result.
 """
 
 from __future__ import annotations
@@ -16,6 +19,7 @@ import hashlib
 import pickle
 import sqlite3
 import threading
+import zlib
 from collections.abc import Callable
 from functools import lru_cache
 from pathlib import Path
@@ -24,6 +28,9 @@ from typing import Any, TypeVar, cast
 T = TypeVar("T")
 
 _PACKAGE = Path(__file__).parent
+#: pending entries are written once they hold this many (compressed) bytes, so a
+#: 10,000-page build does not keep a second copy of the site in memory until the end
+_FLUSH_BYTES = 32 << 20
 
 
 @lru_cache(maxsize=1)
@@ -49,6 +56,7 @@ class PickleCache:
         self._table = table
         self._lock = threading.Lock()
         self._pending: list[tuple[str, bytes]] = []
+        self._pending_bytes = 0
         self.hits = 0
         self.misses = 0
         if path is None:
@@ -77,7 +85,7 @@ class PickleCache:
             self.misses += 1
             return None
         try:
-            value = pickle.loads(row[0])
+            value = pickle.loads(zlib.decompress(row[0]))
         except Exception:  # a damaged or foreign entry is a miss, not an error
             self.misses += 1
             return None
@@ -97,11 +105,22 @@ class PickleCache:
         if self._db is None:
             return
         try:
-            data = pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
+            data = zlib.compress(pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL), 1)
         except (pickle.PicklingError, TypeError, AttributeError, RecursionError):
             return
         with self._lock:
             self._pending.append((key, data))
+            self._pending_bytes += len(data)
+            if self._pending_bytes > _FLUSH_BYTES:
+                self._flush()
+
+    def _flush(self) -> None:
+        """Write the pending entries in one transaction (the caller holds the lock)."""
+        if self._db is not None and self._pending:
+            with contextlib.suppress(sqlite3.Error), self._db:
+                self._db.executemany(f"INSERT OR REPLACE INTO {self._table} VALUES (?, ?)", self._pending)
+        self._pending = []
+        self._pending_bytes = 0
 
     def retain(self, keys: set[str]) -> None:
         """Drop every entry but ``keys`` (call before :meth:`close`): a cache of whole pages would
@@ -114,15 +133,14 @@ class PickleCache:
             self._db.executemany("INSERT OR IGNORE INTO keep VALUES (?)", ((k,) for k in keys))
             self._db.execute(f"DELETE FROM {self._table} WHERE key NOT IN (SELECT key FROM keep)")
             self._pending = [(k, v) for k, v in self._pending if k in keys]
+            self._pending_bytes = sum(len(v) for _, v in self._pending)
 
     def close(self) -> None:
-        """Write what was computed this run in one transaction; failing only costs the next run time."""
+        """Write what is still pending; failing only costs the next run time."""
         if self._db is None:
             return
         with self._lock, contextlib.suppress(sqlite3.Error):
-            if self._pending:
-                with self._db:
-                    self._db.executemany(f"INSERT OR REPLACE INTO {self._table} VALUES (?, ?)", self._pending)
+            self._flush()
             self._db.close()
         self._db = None
         self._pending = []

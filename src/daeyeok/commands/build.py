@@ -26,10 +26,27 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from ..build import build
+    from ..loader import load_site
+    from ..manifest import shortcut
+    from ..writer import refuse_reason
 
     started = time.perf_counter()
-    result = build(args.site, args.out, base_url=args.base_url, strict=args.strict, use_cache=not args.no_cache)
+    root = args.site.absolute()
+    out = (args.out or root / "_site").absolute()
+    sources = None
+    if not args.no_cache and refuse_reason(out, root, root / "content") is None:
+        # an unchanged site is answered before the renderer and its libraries are imported
+        sources = load_site(root)
+        _, previous = shortcut(root, out, sources, args.base_url, args.strict)
+        if previous is not None:
+            diags, stats = previous
+            print_diagnostics(diags)
+            if not args.quiet:
+                print(f"{out} is up to date: nothing changed since the last build ({stats.get('pages', 0)} pages)", file=sys.stderr)
+            return exit_code(diags, args.strict)
+    from ..build import build
+
+    result = build(args.site, args.out, base_url=args.base_url, strict=args.strict, use_cache=not args.no_cache, sources=sources)
     print_diagnostics(result.diagnostics)
     code = exit_code(result.diagnostics, args.strict)
     if not args.quiet:

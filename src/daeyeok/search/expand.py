@@ -171,6 +171,12 @@ class Expander:
         # each Korean form as written and without spaces; a form can only occur in a text that
         # holds its first syllable, which rules out most terms for most blocks at once
         self._korean = [tuple((k, k.replace(" ", "")) for k in t.korean if len(k.replace(" ", "")) >= 2) for t in self.terms]
+        #: terms by the first syllable of their Korean forms: a block is tested only against the
+        #: terms whose first syllable it holds, not against the whole glossary
+        self._by_first: dict[str, list[int]] = {}
+        for i, korean in enumerate(self._korean):
+            for first in dict.fromkeys(tight[0] for _, tight in korean):
+                self._by_first.setdefault(first, []).append(i)
 
     def glossary_tokens(self, text: str) -> list[str]:
         """Every form of every glossary term the text uses (Korean forms of two syllables or more, by substring)."""
@@ -180,10 +186,13 @@ class Expander:
                 hits.update(owners.get(m.group() if sensitive else m.group().lower(), ()))
         squeezed = text.replace(" ", "")
         present = set(squeezed)
+        candidates = set(hits)
+        for ch in present:
+            candidates.update(self._by_first.get(ch, ()))
         out: list[str] = []
-        for i, (t, korean) in enumerate(zip(self.terms, self._korean, strict=True)):
-            if i in hits or any(tight[0] in present and (form in text or tight in squeezed) for form, tight in korean):
-                out.extend(t.forms)
+        for i in sorted(candidates):
+            if i in hits or any(tight[0] in present and (form in text or tight in squeezed) for form, tight in self._korean[i]):
+                out.extend(self.terms[i].forms)
         return out
 
     def tokens(self, text: str, lang: str) -> list[str]:

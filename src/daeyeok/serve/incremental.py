@@ -38,10 +38,10 @@ import jinja2
 import jinja2.meta
 
 from .. import glossary_page
-from ..build import CACHE_DIR, PrepareSteps, load_config, make_renderer, parse_pages, prepare, render_site, terms_in_build
+from ..build import PrepareSteps, load_config, make_renderer, parse_pages, prepare, render_site, terms_in_build
 from ..diagnostics import Diagnostic, DiagnosticError, Severity, display_path, error, sorted_unique, warning
 from ..glossary import parse_glossary
-from ..loader import STATIC_DIR, THEME_DIR, SiteSources, TextFile
+from ..loader import CACHE_DIR, STATIC_DIR, THEME_DIR, SiteSources, TextFile
 from ..mathrender import MathCache, MathRenderer, create_engine
 from ..model import Document, Glossary, Page, SiteConfig
 from ..parse import parse_document
