@@ -8,6 +8,7 @@ output directory.
 
 from __future__ import annotations
 
+import dataclasses
 import traceback
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
@@ -119,6 +120,7 @@ class SiteRenderer:
         self.static_files: Mapping[str, Path] = {}  # output path -> file, for image sizes (set by the build)
         self._image_sizes: dict[str, tuple[int, int] | None] = {}
         self._glossary_terms: GlossaryTermsOptions | None = None
+        self._navs: dict[str, tuple[SiteStatus | None, list[tuple[str, list[tuple[str, NavItem]]]]]] = {}
 
     # -- pieces of the page context -------------------------------------------------
     def _render_context(self, page: Page, marked: bool = False) -> RenderContext:
@@ -184,32 +186,41 @@ class SiteRenderer:
         return other if other is not None and not other.is_fallback else None
 
     def nav(self, lang: str, current: str) -> list[NavGroup]:
-        groups = []
+        """The navigation of ``lang`` with ``current`` marked; built once per language and status."""
+        cached = self._navs.get(lang)
+        if cached is None or cached[0] is not self.status:
+            cached = self._navs[lang] = (self.status, self._nav(lang))
+        return [
+            NavGroup(title, tuple(dataclasses.replace(item, current=True) if key == current else item for key, item in items)) for title, items in cached[1]
+        ]
+
+    def _nav(self, lang: str) -> list[tuple[str, list[tuple[str, NavItem]]]]:
+        current = ""
+        groups: list[tuple[str, list[tuple[str, NavItem]]]] = []
         for section in self.site.config.nav:
-            items = []
+            items: list[tuple[str, NavItem]] = []
             for key in section.pages:
                 made = self.generated_nav_item(lang, key, current)
                 if made is not None:
-                    items.append(made)
+                    items.append((key, made))
                     continue
                 page = self.site.page(lang, key)
                 if page is None:
                     continue
-                items.append(
-                    NavItem(
-                        page.doc.front.title,
-                        self.site.url(lang, key),
-                        key == current,
-                        not page.is_fallback,
-                        page.doc.lang,
-                        status_web.nav_progress(self.status, lang, key),
-                    )
+                item = NavItem(
+                    page.doc.front.title,
+                    self.site.url(lang, key),
+                    False,
+                    not page.is_fallback,
+                    page.doc.lang,
+                    status_web.nav_progress(self.status, lang, key),
                 )
-            groups.append(NavGroup(section.title.get(lang, ""), tuple(items)))
+                items.append((key, item))
+            groups.append((section.title.get(lang, ""), items))
         listed = any(glossary_page.GLOSSARY_KEY in section.pages for section in self.site.config.nav)
         glossary_item = self.generated_nav_item(lang, glossary_page.GLOSSARY_KEY, current)
         if glossary_item is not None and not listed:  # unless site.yml places it: a last, untitled group
-            groups.append(NavGroup("", (glossary_item,)))
+            groups.append(("", [(glossary_page.GLOSSARY_KEY, glossary_item)]))
         return groups
 
     def generated_nav_item(self, lang: str, key: str, current: str) -> NavItem | None:
