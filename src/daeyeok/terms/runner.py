@@ -10,8 +10,8 @@ same path with ``ko`` → ``en``.
 
 from __future__ import annotations
 
-import multiprocessing
 import os
+import pickle
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -120,42 +120,71 @@ def page_key(glossary: Glossary, korean: PageText, english: PageText | None) -> 
     return content_key("terms", *parts)
 
 
-#: what forked workers of :func:`check_many` read: set just before the fork, so nothing is pickled in
-_FORK_JOB: tuple[Matcher, Sequence[tuple[PageText, PageText | None]]] | None = None
-
-
-def _check_forked(index: int) -> PageResult:
-    assert _FORK_JOB is not None
-    matcher, pages = _FORK_JOB
-    korean, english = pages[index]
-    return check_one(matcher, korean.page(), english.page() if english else None)
-
-
 def check_many(glossary: Glossary, pages: Sequence[tuple[PageText, PageText | None]], workers: int = 1) -> list[PageResult]:
-    """:func:`check_one` for each page, in ``workers`` forked processes when there is enough to share.
+    """:func:`check_one` for each page, shared with ``workers - 1`` forked processes when there is
+    enough to share.
 
     Parsing and checking a page is pure CPU and pages are independent, so two
     cores check cs231n's 27 pages in about half the time.  Only the command line
     asks for workers: it has no threads (a fork copies only the calling one)
-    and no V8.  The glossary is compiled before the fork; workers get pages by
-    index and send back only findings.
+    and no V8.  The glossary is compiled before the fork, the pages are dealt
+    out by size (largest first, each to the lightest share), this process
+    checks the first share itself, and each child sends back only its
+    findings, pickled through a pipe.  A child that fails has its share
+    checked here instead, so a fork problem costs time, not findings.
     """
-    global _FORK_JOB
     matcher = matcher_for(glossary)
-    if workers <= 1 or len(pages) < 4 or "fork" not in multiprocessing.get_all_start_methods():
-        return [check_one(matcher, k.page(), e.page() if e else None) for k, e in pages]
-    sizes = [len(k.text) + (len(e.text) if e is not None else 0) for k, e in pages]
-    order = sorted(range(len(pages)), key=lambda i: -sizes[i])
-    _FORK_JOB = (matcher, pages)
-    try:
-        with multiprocessing.get_context("fork").Pool(min(workers, len(pages))) as pool:
-            done = pool.map(_check_forked, order, chunksize=1)  # largest first: the last page to finish is a small one
-    finally:
-        _FORK_JOB = None
+
+    def check(indexes: Sequence[int]) -> list[tuple[int, PageResult]]:
+        done = []
+        for i in indexes:
+            korean, english = pages[i]
+            done.append((i, check_one(matcher, korean.page(), english.page() if english is not None else None)))
+        return done
+
+    if workers <= 1 or len(pages) < 4 or not hasattr(os, "fork"):
+        return [result for _, result in check(range(len(pages)))]
+    shares = _deal([len(k.text) + (len(e.text) if e is not None else 0) for k, e in pages], min(workers, len(pages)))
+    children: list[tuple[int, int, list[int]]] = []
+    for share in shares[1:]:
+        read_end, write_end = os.pipe()
+        pid = os.fork()
+        if pid == 0:  # the child: check its share, write the findings, leave without cleanup
+            code = 1
+            try:
+                os.close(read_end)
+                with os.fdopen(write_end, "wb") as out:
+                    pickle.dump(check(share), out, protocol=pickle.HIGHEST_PROTOCOL)
+                code = 0
+            finally:
+                os._exit(code)
+        os.close(write_end)
+        children.append((pid, read_end, share))
+    found = check(shares[0])
+    for pid, read_end, share in children:
+        with os.fdopen(read_end, "rb") as pipe:
+            data = pipe.read()
+        _, status = os.waitpid(pid, 0)
+        try:
+            part = pickle.loads(data) if status == 0 else None
+        except Exception:  # a truncated answer: the child died while writing
+            part = None
+        found += part if part is not None else check(share)
     results: list[PageResult] = [((), ())] * len(pages)
-    for i, result in zip(order, done, strict=True):
+    for i, result in found:
         results[i] = result
     return results
+
+
+def _deal(sizes: Sequence[int], count: int) -> list[list[int]]:
+    """Indexes of ``sizes`` in ``count`` shares of about equal total: largest first, each to the lightest share."""
+    shares: list[list[int]] = [[] for _ in range(count)]
+    totals = [0] * count
+    for i in sorted(range(len(sizes)), key=lambda i: -sizes[i]):
+        lightest = totals.index(min(totals))
+        shares[lightest].append(i)
+        totals[lightest] += sizes[i]
+    return shares
 
 
 def glossary_findings(glossary: Glossary, cache: PickleCache | None = None) -> list[Diagnostic]:
