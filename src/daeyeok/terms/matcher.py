@@ -167,7 +167,7 @@ class Matcher:
         for key in [*self.en_folded, *self.en_exact]:
             self.en_longest[key[0]] = max(self.en_longest.get(key[0], 0), len(key))
         self._closest: dict[str, int | None] = {}
-        self._choices: dict[str, tuple[int, Counter[str]]] | None = None
+        self._choices: _Choices | None = None
         self._korean_found: dict[str, tuple[KoMatch, ...]] = {}
         self._english_found: dict[str, tuple[EnMatch, ...]] = {}
 
@@ -266,14 +266,16 @@ class Matcher:
     def _closest_uncached(self, key: str) -> int | None:
         import difflib
 
-        choices = self._closest_choices()
-        wanted = Counter(key)
+        names, terms, lengths, by_letter = self._closest_choices()
+        shared = [0] * len(names)
+        for ch, n in Counter(key).items():  # letters in common, summed per form through the letter index
+            for j, count in by_letter.get(ch, ()):
+                shared[j] += count if count < n else n
         bounded: list[tuple[float, str, int]] = []
-        for choice, (term, letters) in choices.items():
-            shared = sum(min(n, letters[ch]) for ch, n in wanted.items() if ch in letters)
-            bound = 2.0 * shared / (len(key) + len(choice)) if key or choice else 1.0
+        for j, common in enumerate(shared):
+            bound = 2.0 * common / (len(key) + lengths[j]) if common else 0.0
             if bound >= _CLOSE_CUTOFF:
-                bounded.append((bound, choice, term))
+                bounded.append((bound, names[j], terms[j]))
         bounded.sort(reverse=True)
         best: tuple[float, str, int] | None = None
         matcher = difflib.SequenceMatcher()
@@ -287,15 +289,25 @@ class Matcher:
                 best = (ratio, choice, term)
         return best[2] if best else None
 
-    def _closest_choices(self) -> dict[str, tuple[int, Counter[str]]]:
+    def _closest_choices(self) -> _Choices:
+        """Every English form folded (the first term naming it wins, as in difflib's dict), its
+        length, and for each letter the forms holding it with how often."""
         if self._choices is None:
-            self._choices = {}
+            owner: dict[str, int] = {}
             for i, forms in enumerate(self.en_forms):
                 for form in forms:
-                    folded = " ".join(english_key(form, False))
-                    if folded not in self._choices:
-                        self._choices[folded] = (i, Counter(folded))
+                    owner.setdefault(" ".join(english_key(form, False)), i)
+            names = list(owner)
+            by_letter: dict[str, list[tuple[int, int]]] = {}
+            for j, name in enumerate(names):
+                for ch, count in Counter(name).items():
+                    by_letter.setdefault(ch, []).append((j, count))
+            self._choices = (names, [owner[n] for n in names], [len(n) for n in names], by_letter)
         return self._choices
+
+
+#: (forms, their terms, their lengths, letter -> [(form index, count)])
+_Choices = tuple[list[str], list[int], list[int], dict[str, list[tuple[int, int]]]]
 
 
 M = TypeVar("M")
