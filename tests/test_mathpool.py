@@ -49,3 +49,14 @@ def test_a_failing_worker_costs_time_not_results(make_site, monkeypatch) -> None
     monkeypatch.setattr(mathpool, "MIN_FORMULAS", 1)
     monkeypatch.setattr(mathpool, "worker_command", lambda assets: ["/bin/false"])
     assert built(root) == serial
+
+
+def test_pool_results_go_through_the_formula_cache(make_site, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """With a cache, what the workers typeset is stored there rather than held in memory; the
+    pages and the counts are the same (every formula rendered once, none from an earlier build)."""
+    root = site(make_site)
+    serial = built(root)
+    monkeypatch.setattr(mathpool, "MIN_FORMULAS", 1)
+    result = build(root, write=False)
+    assert result.files == serial[0] and [d.format() for d in result.diagnostics] == serial[1]
+    assert (result.stats["formulas_rendered"], result.stats["formulas_cached"]) == (serial[2]["formulas_rendered"], 0)

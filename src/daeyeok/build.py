@@ -37,7 +37,7 @@ from .status.report import SiteStatus, compute_status
 from .status.web import STATUS_KEY, status_output_files
 from .terms import check_site as check_terms
 from .terms.runner import cached_parse_glossary
-from .urls import output_file
+from .urls import output_file, page_path
 from .writer import WriteError, refuse_reason, write_site
 
 THEME_STYLESHEETS = ["assets/daeyeok.css", "assets/pygments.css"]
@@ -252,21 +252,23 @@ def render_site(
 def _render_pages(prepared: Prepared, renderer: SiteRenderer, files: dict[str, bytes], diags: list[Diagnostic]) -> None:
     """Every page the site publishes, its parallel view and the generated pages, into ``files``."""
     site = prepared.site
-    for page in site.pages():
+    pages = site.pages()
+    page_outputs = {output_file(page_path(page.lang, page.key)) for page in pages}  # a real page always wins its URL
+    for page in pages:  # each page, then its parallel view (daeyeok.parallel), which reuses its body
         out, data, found = renderer.render_page(page)
         diags += found
         if data is not None:
             files[out] = data
-    for page in site.pages():  # parallel views (daeyeok.parallel), after pages so a real page always wins its URL
         parallel = renderer.render_parallel(page)
-        if parallel is None:
-            continue
-        out, data, found = parallel
-        diags += found
-        if out in files:
-            diags.append(warning(page.doc.source.path, 0, 0, "parallel", f"no parallel view: /{out} is already a page"))
-        elif data is not None:
-            files[out] = data
+        if parallel is not None:
+            out, data, found = parallel
+            diags += found
+            if out in page_outputs:
+                diags.append(warning(page.doc.source.path, 0, 0, "parallel", f"no parallel view: /{out} is already a page"))
+            elif data is not None:
+                files[out] = data
+        renderer.done_with(page)  # its rendered body is not needed again: a large site does not keep them all
+    for page in pages:
         for alias in page.doc.front.extra.get("aliases", ()) if not page.is_fallback else ():
             files.setdefault(output_file(alias.strip("/") + "/"), renderer.render_redirect(site.url(page.lang, page.key)))
     for name, render in (("index.html", renderer.render_landing), ("404.html", renderer.render_404)):

@@ -15,6 +15,7 @@ import json
 import os
 import sqlite3
 import threading
+from collections import OrderedDict
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -198,6 +199,10 @@ class MathCache:
         raw = "\0".join((name, version, "display" if display else "inline", tex))
         return hashlib.sha256(raw.encode("utf-8")).hexdigest()
 
+    @property
+    def enabled(self) -> bool:
+        return self._db is not None
+
     def has(self, key: str) -> bool:
         if self._db is None:
             return False
@@ -236,12 +241,21 @@ class MathCache:
 
 
 class MathRenderer:
-    """An engine behind a cache and an in-memory memo; what the HTML renderer calls."""
+    """An engine behind a cache and an in-memory memo; what the HTML renderer calls.
+
+    The memo holds the most recent :data:`MEMO_SIZE` formulas (a page and its
+    parallel view ask for the same ones, one after the other); the cache holds
+    the rest, so a 10,000-page site does not keep 30,000 typeset formulas in memory.
+    """
+
+    MEMO_SIZE = 4096
 
     def __init__(self, engine: MathEngine, cache: MathCache):
         self.engine = engine
         self.cache = cache
-        self._memo: dict[tuple[str, bool], MathResult] = {}
+        self._memo: OrderedDict[tuple[str, bool], MathResult] = OrderedDict()
+        self._preloaded: set[tuple[str, bool]] = set()  # typeset by workers, kept in the cache
+        self._kept: dict[tuple[str, bool], MathResult] = {}  # typeset by workers, no cache to keep them in
         self.rendered = 0
         self.cached = 0
 
@@ -249,26 +263,41 @@ class MathRenderer:
         prepared = prepare_tex(tex, display)
         memo_key = (prepared, display)
         if (hit := self._memo.get(memo_key)) is not None:
+            self._memo.move_to_end(memo_key)
             return hit
+        if (kept := self._kept.get(memo_key)) is not None:
+            return kept
         key = MathCache.key(self.engine, prepared, display)
         result = self.cache.get(key)
         if result is None:
             result = self.engine.render(prepared, display)
             self.rendered += 1
             self.cache.put(key, result)
+        elif memo_key in self._preloaded:
+            self._preloaded.discard(memo_key)  # counted as rendered when it was preloaded
         else:
             self.cached += 1
-        self._memo[memo_key] = result
+        self._remember(memo_key, result)
         return result
 
+    def _remember(self, memo_key: tuple[str, bool], result: MathResult) -> None:
+        self._memo[memo_key] = result
+        if len(self._memo) > self.MEMO_SIZE:
+            self._memo.popitem(last=False)
+
     def preload(self, typeset: Iterable[tuple[str, bool, MathResult]]) -> None:
-        """Formulas typeset elsewhere (:mod:`daeyeok.mathpool`) by this renderer's engine."""
+        """Formulas typeset elsewhere (:mod:`daeyeok.mathpool`) by this renderer's engine: into the
+        cache when there is one (and the result can be cached), else into the memo, unbounded."""
         for prepared, display, result in typeset:
-            if (prepared, display) in self._memo:
+            memo_key = (prepared, display)
+            if memo_key in self._memo or memo_key in self._preloaded or memo_key in self._kept:
                 continue
-            self._memo[(prepared, display)] = result
             self.rendered += 1
-            self.cache.put(MathCache.key(self.engine, prepared, display), result)
+            if self.cache.enabled and not result.error:
+                self.cache.put(MathCache.key(self.engine, prepared, display), result)
+                self._preloaded.add(memo_key)
+            else:
+                self._kept[memo_key] = result
 
 
 def create_engine(preferred: str) -> tuple[MathEngine, str | None]:

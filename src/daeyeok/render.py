@@ -175,6 +175,10 @@ class SiteRenderer:
         self._bodies[key] = body
         return body
 
+    def done_with(self, page: Page) -> None:
+        """Forget ``page``'s rendered body once the page and its parallel view are rendered."""
+        self._bodies.pop((page.lang, page.key, page.doc.lang), None)
+
     def parallel_page(self, page: Page) -> Page | None:
         """The page in the original's language when ``page`` is a translation that has one (see :mod:`daeyeok.parallel`)."""
         if page.is_fallback or page.translation is None:
