@@ -235,3 +235,29 @@ def test_forked_workers_report_what_one_process_does(make_site, cli, monkeypatch
 
     monkeypatch.setattr(runner.os, "fork", failing_fork)
     assert cli("check", "--no-cache", "--format", "json", cwd=root).out == alone.out
+
+
+def test_build_checks_terms_in_a_child_with_the_same_findings(make_site, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """daeyeok build checks glossary terms in a forked child while it computes links and status."""
+    import daeyeok.terms.runner as runner
+    from daeyeok.build import prepare
+
+    files = {"glossary.yml": GLOSSARY}
+    for i in range(6):
+        files[f"content/ko/p{i}.md"] = page(f"쪽 {i}", BODY * (i + 1))
+        files[f"content/en/p{i}.md"] = page(f"Page {i}", EN_BODY * (i + 1))
+    root = make_site(files)
+    forks: list[int] = []
+    real = runner.os.fork
+
+    def spy() -> int:
+        forks.append(1)
+        return real()
+
+    monkeypatch.setattr(runner.os, "fork", spy)
+    inline = prepare(root, use_cache=False, background_terms=False).diagnostics
+    assert forks == []
+    child = prepare(root, use_cache=False, background_terms=True).diagnostics
+    assert forks == [1]
+    assert [d.format() for d in child] == [d.format() for d in inline]
+    assert sum(d.code == "term-avoided" for d in child) == 21  # BODY is repeated 1 + 2 + … + 6 times

@@ -37,6 +37,7 @@ from .status.report import SiteStatus, compute_status
 from .status.web import STATUS_KEY, status_output_files
 from .terms import check_site as check_terms
 from .terms.runner import cached_parse_glossary
+from .terms.runner import check_site_later as check_terms_later
 from .urls import output_file, page_path
 from .writer import WriteError, refuse_reason, write_site
 
@@ -126,10 +127,14 @@ def terms_in_build(site: Site, cache: PickleCache | None = None) -> list[Diagnos
     A team adopting daeyeok with years of existing drift (an imported site)
     can keep building while it works through ``daeyeok check``.
     """
+    return terms_at_level(site, check_terms(site, cache) if site.config.glossary_check != "off" else [])
+
+
+def terms_at_level(site: Site, found: list[Diagnostic]) -> list[Diagnostic]:
+    """Glossary findings with site.yml's ``glossary_check`` applied: ``off``, ``warning`` or ``error``."""
     level = site.config.glossary_check
     if level == "off":
         return []
-    found = check_terms(site, cache)
     if level == "warning":
         return [dataclasses.replace(d, severity=Severity.WARNING) if d.severity is Severity.ERROR else d for d in found]
     return found
@@ -169,6 +174,7 @@ def prepare(
     with_status: bool = True,
     use_cache: bool = True,
     after_parse: Callable[[SiteConfig, Mapping[tuple[str, str], Document]], None] | None = None,
+    background_terms: bool = False,
 ) -> Prepared:
     """Load, parse and check; raises :class:`DiagnosticError` when there is nothing to build.
 
@@ -177,13 +183,17 @@ def prepare(
     translation status (alignment, structure findings), which ``check`` does not report.  Parsed pages come from the
     on-disk cache (:mod:`daeyeok.doccache`) unless ``use_cache`` is off.  ``after_parse`` is
     told the parsed pages before the checks run (the build starts typesetting formulas then).
+    ``background_terms``: check glossary terms in a forked child meanwhile (only for a caller
+    without threads: the command line's build, before its formula workers start).
     """
     if steps is None:
         cache = DocCache(root.absolute() / CACHE_DIR / "docs.sqlite" if use_cache else None)
         found_cache = results_cache(root) if use_cache else None
         try:
             steps = PrepareSteps(cache, found_cache)
-            return prepare(root, base_url, steps=steps, sources=sources, terms=terms, with_status=with_status, after_parse=after_parse)
+            return prepare(
+                root, base_url, steps=steps, sources=sources, terms=terms, with_status=with_status, after_parse=after_parse, background_terms=background_terms
+            )
         finally:
             cache.close()
             if found_cache is not None:
@@ -196,19 +206,27 @@ def prepare(
         raise DiagnosticError(diags)
     docs, found = steps.parse_pages(sources, config)
     diags += found
-    if after_parse is not None:
-        after_parse(config, docs)
     glossary, found = steps.load_glossary(sources)
     diags += found
     static_paths = frozenset(sources.static) | frozenset(THEME_STYLESHEETS) | {"sitemap.xml", "404.html", "robots.txt", "index.html"}
     site = assemble(config, docs, glossary, static_paths)
-    diags += check_site(site)
-    if terms:
-        diags += terms_in_build(site, steps.results_cache)  # glossary terms and particles (daeyeok.terms), as `daeyeok check` reports them
-    status = None
-    if with_status:
-        status = compute_status(site, sources.lock, steps.results_cache)  # structure findings between translations and sources, as warnings
-        diags += status.diagnostics
+    # glossary terms and particles (daeyeok.terms), as `daeyeok check` reports them
+    later = check_terms_later(site, steps.results_cache) if terms and background_terms and config.glossary_check != "off" else None
+    try:
+        if after_parse is not None:
+            after_parse(config, docs)
+        diags += check_site(site)
+        status = None
+        if with_status:
+            status = compute_status(site, sources.lock, steps.results_cache)  # structure findings between translations and sources, as warnings
+        if terms:
+            diags += terms_at_level(site, later()) if later is not None else terms_in_build(site, steps.results_cache)
+            later = None
+        if status is not None:
+            diags += status.diagnostics
+    finally:
+        if later is not None:
+            later()  # a failure above: still reap the child
     return Prepared(sources, config, site, diags, status)
 
 
@@ -321,7 +339,7 @@ def build(
 
     try:
         try:
-            prepared = prepare(root, base_url, sources=sources, use_cache=use_cache, after_parse=start_math)
+            prepared = prepare(root, base_url, sources=sources, use_cache=use_cache, after_parse=start_math, background_terms=True)
         except DiagnosticError as exc:
             return BuildResult(sorted_unique(exc.diagnostics))
         diags = list(prepared.diagnostics)

@@ -13,7 +13,8 @@ from __future__ import annotations
 import os
 import pickle
 import re
-from collections.abc import Iterable, Sequence
+import threading
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -125,52 +126,90 @@ def check_many(glossary: Glossary, pages: Sequence[tuple[PageText, PageText | No
     enough to share.
 
     Parsing and checking a page is pure CPU and pages are independent, so two
-    cores check cs231n's 27 pages in about half the time.  Only the command line
-    asks for workers: it has no threads (a fork copies only the calling one)
-    and no V8.  The glossary is compiled before the fork, the pages are dealt
-    out by size (largest first, each to the lightest share), this process
-    checks the first share itself, and each child sends back only its
-    findings, pickled through a pipe.  A child that fails has its share
-    checked here instead, so a fork problem costs time, not findings.
+    cores check cs231n's 27 pages in about half the time.  Only callers without
+    threads may ask for workers (a fork copies only the calling thread): the
+    command line, and the build before it starts its formula workers.  The
+    glossary is compiled before the fork, the pages are dealt out by size
+    (largest first, each to the lightest share), this process checks the first
+    share itself, and each child sends back only its findings, pickled through
+    a pipe.  A child that fails has its share checked here instead, so a fork
+    problem costs time, not findings.
     """
-    matcher = matcher_for(glossary)
+    check = _checker(glossary, pages)
+    if workers <= 1 or len(pages) < 4 or not _can_fork():
+        return _ordered(len(pages), check(range(len(pages))))
+    shares = _deal([len(k.text) + (len(e.text) if e is not None else 0) for k, e in pages], min(workers, len(pages)))
+    children = [(_fork(check, share), share) for share in shares[1:]]
+    found = check(shares[0])
+    for child, share in children:
+        found += _collect(child, share, check)
+    return _ordered(len(pages), found)
 
-    def check(indexes: Sequence[int]) -> list[tuple[int, PageResult]]:
+
+def check_many_later(glossary: Glossary, pages: Sequence[tuple[PageText, PageText | None]]) -> Callable[[], list[PageResult]]:
+    """:func:`check_one` for each page in one forked child while this process does other work
+    (the build: links, status); call the result for the findings.  Without fork, or with other
+    threads running, the pages are checked when the result is called."""
+    check = _checker(glossary, pages)
+    if len(pages) < 4 or not _can_fork():  # a few pages (an edit) cost less than a fork of a large build
+        return lambda: _ordered(len(pages), check(range(len(pages))))
+    everything = list(range(len(pages)))
+    child = _fork(check, everything)
+    return lambda: _ordered(len(pages), _collect(child, everything, check))
+
+
+Checked = list[tuple[int, PageResult]]
+
+
+def _checker(glossary: Glossary, pages: Sequence[tuple[PageText, PageText | None]]) -> Callable[[Sequence[int]], Checked]:
+    matcher = matcher_for(glossary)  # compiled before any fork, so children share it
+
+    def check(indexes: Sequence[int]) -> Checked:
         done = []
         for i in indexes:
             korean, english = pages[i]
             done.append((i, check_one(matcher, korean.page(), english.page() if english is not None else None)))
         return done
 
-    if workers <= 1 or len(pages) < 4 or not hasattr(os, "fork"):
-        return [result for _, result in check(range(len(pages)))]
-    shares = _deal([len(k.text) + (len(e.text) if e is not None else 0) for k, e in pages], min(workers, len(pages)))
-    children: list[tuple[int, int, list[int]]] = []
-    for share in shares[1:]:
-        read_end, write_end = os.pipe()
-        pid = os.fork()
-        if pid == 0:  # the child: check its share, write the findings, leave without cleanup
-            code = 1
-            try:
-                os.close(read_end)
-                with os.fdopen(write_end, "wb") as out:
-                    pickle.dump(check(share), out, protocol=pickle.HIGHEST_PROTOCOL)
-                code = 0
-            finally:
-                os._exit(code)
-        os.close(write_end)
-        children.append((pid, read_end, share))
-    found = check(shares[0])
-    for pid, read_end, share in children:
-        with os.fdopen(read_end, "rb") as pipe:
-            data = pipe.read()
-        _, status = os.waitpid(pid, 0)
+    return check
+
+
+def _can_fork() -> bool:
+    return hasattr(os, "fork") and threading.active_count() == 1
+
+
+def _fork(check: Callable[[Sequence[int]], Checked], share: Sequence[int]) -> tuple[int, int]:
+    """A child checking ``share`` and writing the pickled findings to a pipe: (pid, read end)."""
+    read_end, write_end = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # the child: check its share, write the findings, leave without cleanup
+        code = 1
         try:
-            part = pickle.loads(data) if status == 0 else None
-        except Exception:  # a truncated answer: the child died while writing
-            part = None
-        found += part if part is not None else check(share)
-    results: list[PageResult] = [((), ())] * len(pages)
+            os.close(read_end)
+            with os.fdopen(write_end, "wb") as out:
+                pickle.dump(check(share), out, protocol=pickle.HIGHEST_PROTOCOL)
+            code = 0
+        finally:
+            os._exit(code)
+    os.close(write_end)
+    return pid, read_end
+
+
+def _collect(child: tuple[int, int], share: Sequence[int], check: Callable[[Sequence[int]], Checked]) -> Checked:
+    """What a child found; its share checked here when it failed."""
+    pid, read_end = child
+    with os.fdopen(read_end, "rb") as pipe:
+        data = pipe.read()
+    _, status = os.waitpid(pid, 0)
+    try:
+        part: Checked | None = pickle.loads(data) if status == 0 else None
+    except Exception:  # a truncated answer: the child died while writing
+        part = None
+    return part if part is not None else check(share)
+
+
+def _ordered(count: int, found: Checked) -> list[PageResult]:
+    results: list[PageResult] = [((), ())] * count
     for i, result in found:
         results[i] = result
     return results
@@ -198,6 +237,16 @@ def glossary_findings(glossary: Glossary, cache: PickleCache | None = None) -> l
     return list(_GLOSSARY_FINDINGS.get((glossary,), compute))
 
 
+def _cached_results(
+    glossary: Glossary, pages: Sequence[tuple[PageText, PageText | None]], cache: PickleCache | None
+) -> tuple[list[str], list[PageResult | None], list[int]]:
+    """Each page's cache key, its cached result (or ``None``), and the indexes of those missing."""
+    use_cache = cache is not None and cache.enabled
+    keys = [page_key(glossary, k, e) if use_cache else "" for k, e in pages]
+    found: list[PageResult | None] = [cache.get(key) if cache is not None and use_cache else None for key in keys]
+    return keys, found, [i for i, r in enumerate(found) if r is None]
+
+
 def check_texts(
     glossary: Glossary, pages: Sequence[tuple[PageText, PageText | None]], cache: PickleCache | None = None, *, validate: bool = True, workers: int = 1
 ) -> CheckResult:
@@ -206,13 +255,10 @@ def check_texts(
     result = CheckResult()
     if validate:
         result.findings.extend(Finding(d) for d in glossary_findings(glossary, cache))
-    use_cache = cache is not None and cache.enabled
-    keys = [page_key(glossary, k, e) if use_cache else "" for k, e in pages]
-    found: list[PageResult | None] = [cache.get(key) if cache is not None and use_cache else None for key in keys]
-    missing = [i for i, r in enumerate(found) if r is None]
+    keys, found, missing = _cached_results(glossary, pages, cache)
     for i, checked in zip(missing, check_many(glossary, [pages[i] for i in missing], workers), strict=True):
         found[i] = checked
-        if cache is not None and use_cache:
+        if cache is not None and keys[i]:
             cache.put(keys[i], checked)
     for page_result in found:
         assert page_result is not None
@@ -284,6 +330,31 @@ def check_site(site: Site, cache: PickleCache | None = None) -> list[Diagnostic]
 
         diags += _PAGE_FINDINGS.get((glossary, doc, source), page_findings)
     return sorted_unique(diags)
+
+
+def check_site_later(site: Site, cache: PickleCache | None = None) -> Callable[[], list[Diagnostic]]:
+    """:func:`check_site` for the command line's build: the pages the cache lacks are checked in a
+    forked child (:func:`check_many_later`) while the build checks links and computes status;
+    call the result for the findings (the same ones, in the same order)."""
+    glossary = site.glossary
+    if glossary is None or KOREAN not in site.config.languages:
+        return lambda: []
+    pages = site_texts(site)
+    keys, found, missing = _cached_results(glossary, pages, cache)
+    finish = check_many_later(glossary, [pages[i] for i in missing])
+
+    def collect() -> list[Diagnostic]:
+        for i, checked in zip(missing, finish(), strict=True):
+            found[i] = checked
+            if cache is not None and keys[i]:
+                cache.put(keys[i], checked)
+        diags = glossary_findings(glossary, cache)
+        for page_result in found:
+            assert page_result is not None
+            diags += [f.diagnostic for f in page_result[0]]
+        return sorted_unique(diags)
+
+    return collect
 
 
 # -- files named on the command line -----------------------------------------------------------
