@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 
 import jsonschema
@@ -200,16 +201,19 @@ def test_fix_after_a_cached_run(make_site, cli) -> None:  # type: ignore[no-unty
     assert [d for d in diagnostics_of(cli("check", cwd=root).out) if "error" in d] == []
 
 
-def test_forked_workers_report_what_one_process_does(make_site, cli, monkeypatch) -> None:  # type: ignore[no-untyped-def]
-    """Pages the cache lacks are checked in forked processes (check_many); the report is the same."""
-    import daeyeok.commands.check as check_command
-    import daeyeok.terms.runner as runner
-
+def six_pages(make_site):  # type: ignore[no-untyped-def]
+    """A site of six page pairs with findings (enough pages to be shared between processes)."""
     files = {"glossary.yml": GLOSSARY}
     for i in range(6):
         files[f"content/ko/p{i}.md"] = page(f"쪽 {i}", BODY * (i + 1))
         files[f"content/en/p{i}.md"] = page(f"Page {i}", EN_BODY * (i + 1))
-    root = make_site(files)
+    return make_site(files)
+
+
+def count_forks(monkeypatch) -> list[int]:  # type: ignore[no-untyped-def]
+    """Record every fork the glossary checker makes (one entry each)."""
+    import daeyeok.terms.runner as runner
+
     forks: list[int] = []
     real = runner.os.fork
 
@@ -218,6 +222,16 @@ def test_forked_workers_report_what_one_process_does(make_site, cli, monkeypatch
         return real()
 
     monkeypatch.setattr(runner.os, "fork", spy)
+    return forks
+
+
+def test_forked_workers_report_what_one_process_does(make_site, cli, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """Pages the cache lacks are checked in forked processes (check_many); the report is the same."""
+    import daeyeok.commands.check as check_command
+    import daeyeok.terms.runner as runner
+
+    root = six_pages(make_site)
+    forks = count_forks(monkeypatch)
     monkeypatch.setattr(check_command, "WORKERS", 1)
     alone = cli("check", "--no-cache", "--format", "json", cwd=root)
     assert forks == []
@@ -226,6 +240,8 @@ def test_forked_workers_report_what_one_process_does(make_site, cli, monkeypatch
     assert forks == [1]
     assert (shared.code, shared.out) == (alone.code, alone.out)
     assert len(json.loads(shared.out)["diagnostics"]) >= 18
+
+    real = os.fork
 
     def failing_fork() -> int:  # a child that dies at once: its share is checked in this process
         pid = real()
@@ -239,22 +255,10 @@ def test_forked_workers_report_what_one_process_does(make_site, cli, monkeypatch
 
 def test_build_checks_terms_in_a_child_with_the_same_findings(make_site, monkeypatch) -> None:  # type: ignore[no-untyped-def]
     """daeyeok build checks glossary terms in a forked child while it computes links and status."""
-    import daeyeok.terms.runner as runner
     from daeyeok.build import prepare
 
-    files = {"glossary.yml": GLOSSARY}
-    for i in range(6):
-        files[f"content/ko/p{i}.md"] = page(f"쪽 {i}", BODY * (i + 1))
-        files[f"content/en/p{i}.md"] = page(f"Page {i}", EN_BODY * (i + 1))
-    root = make_site(files)
-    forks: list[int] = []
-    real = runner.os.fork
-
-    def spy() -> int:
-        forks.append(1)
-        return real()
-
-    monkeypatch.setattr(runner.os, "fork", spy)
+    root = six_pages(make_site)
+    forks = count_forks(monkeypatch)
     inline = prepare(root, use_cache=False, background_terms=False).diagnostics
     assert forks == []
     child = prepare(root, use_cache=False, background_terms=True).diagnostics
