@@ -265,3 +265,16 @@ def test_internal_errors_are_short(make_site, cli, monkeypatch: pytest.MonkeyPat
     assert result.code == 70
     assert "daeyeok: internal error (a bug in daeyeok, please report it): ValueError: simulated bug" in result.err
     assert "Traceback" not in result.err
+
+
+def test_a_failed_build_leaves_no_staged_files(make_site, cli) -> None:  # type: ignore[no-untyped-def]
+    """Pages are written to a staging directory as they render (daeyeok.writer.StagedFiles);
+    a build that ends with errors removes it and leaves the previous site as it was."""
+    root = make_site()
+    assert cli("build", cwd=root).code == 0
+    before = snapshot(root / "_site")
+    (root / "content/ko/a.md").write_text(page("가", "틀린 식 $\\frac{1$ 하나.\n"), encoding="utf-8")
+    result = cli("build", "--no-cache", cwd=root)
+    assert result.code == 1 and "error math" in result.err
+    assert snapshot(root / "_site") == before
+    assert [p.name for p in root.iterdir() if p.name.startswith("._site")] == []

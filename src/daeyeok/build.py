@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import dataclasses
 import functools
-from collections.abc import Callable, Mapping
+import sys
+from collections.abc import Callable, Mapping, MutableMapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -39,7 +40,7 @@ from .terms import check_site as check_terms
 from .terms.runner import cached_parse_glossary
 from .terms.runner import check_site_later as check_terms_later
 from .urls import output_file, page_path
-from .writer import WriteError, refuse_reason, write_site
+from .writer import StagedFiles, WriteError, refuse_reason, write_site
 
 THEME_STYLESHEETS = ["assets/daeyeok.css", "assets/pygments.css"]
 THEME_SCRIPTS = ["assets/daeyeok.js"]
@@ -49,7 +50,7 @@ THEME_SCRIPTS = ["assets/daeyeok.js"]
 class BuildResult:
     diagnostics: list[Diagnostic]
     out: Path | None = None
-    files: dict[str, bytes] = field(default_factory=dict)
+    files: MutableMapping[str, bytes] = field(default_factory=dict)  # in memory, or StagedFiles read back from the output
     copies: dict[str, Path] = field(default_factory=dict)
     written: bool = False
     stats: dict[str, int] = field(default_factory=dict)
@@ -236,16 +237,17 @@ def make_renderer(prepared: Prepared, math: MathRenderer, cls: type[SiteRenderer
 
 
 def render_site(
-    prepared: Prepared, math: MathRenderer, renderer: SiteRenderer | None = None, *, search: bool = True
-) -> tuple[dict[str, bytes], dict[str, Path], list[Diagnostic]]:
-    """Every output file in memory. ``search=False`` leaves out the search index, which the
-    preview server rebuilds off the edit → reload path."""
+    prepared: Prepared, math: MathRenderer, renderer: SiteRenderer | None = None, *, search: bool = True, files: MutableMapping[str, bytes] | None = None
+) -> tuple[MutableMapping[str, bytes], dict[str, Path], list[Diagnostic]]:
+    """Every output file, into ``files`` (a dict in memory unless the caller stages them on disk,
+    :class:`~daeyeok.writer.StagedFiles`). ``search=False`` leaves out the search index, which
+    the preview server rebuilds off the edit → reload path."""
     site, sources = prepared.site, prepared.sources
     renderer = renderer or make_renderer(prepared, math)
     renderer.status = prepared.status
     renderer.last_updated = last_updated(sources.root, [doc.source.path for doc in site.docs.values()])  # one git call
     renderer.static_files = {rel: s.path for rel, s in sources.static.items()}  # image sizes for <img width height>
-    files: dict[str, bytes] = {}
+    files = {} if files is None else files
     diags: list[Diagnostic] = []
     # Pagefind indexes in its own process while the pages render (daeyeok.search)
     job = SearchJob(site) if search else None
@@ -267,7 +269,7 @@ def render_site(
     return files, copies, diags
 
 
-def _render_pages(prepared: Prepared, renderer: SiteRenderer, files: dict[str, bytes], diags: list[Diagnostic]) -> None:
+def _render_pages(prepared: Prepared, renderer: SiteRenderer, files: MutableMapping[str, bytes], diags: list[Diagnostic]) -> None:
     """Every page the site publishes, its parallel view and the generated pages, into ``files``."""
     site = prepared.site
     pages = site.pages()
@@ -331,6 +333,7 @@ def build(
     cache = MathCache(root / CACHE_DIR / "math.sqlite" if use_cache else None)
     pools: list[MathPool] = []
     pages: list[PickleCache] = []
+    staged: list[StagedFiles] = []  # a written build's files go to disk as they are rendered
 
     def start_math(config: SiteConfig, docs: Mapping[tuple[str, str], Document]) -> None:
         # formulas the cache lacks are typeset in worker processes while the checks run (daeyeok.mathpool)
@@ -357,7 +360,13 @@ def build(
             templates = {name: tf.text for name, tf in prepared.sources.templates.items()}
             static = {rel: s.path for rel, s in prepared.sources.static.items()}
             renderer.attach_cache(pages[0], site_key(renderer, (engine.name, engine.version), templates, static))
-        files, copies, found = render_site(prepared, math, renderer)
+        try:
+            staged.extend([StagedFiles(out)] if write else [])
+            files, copies, found = render_site(prepared, math, renderer, files=staged[0] if staged else None)
+        except WriteError as exc:
+            for sink in staged:
+                sink.discard()
+            return BuildResult(sorted_unique([*diags, error(str(out), 0, 0, "output", str(exc))]), out)
         if pages:
             pages[0].retain(renderer.used)
     finally:
@@ -366,10 +375,14 @@ def build(
         for store in pages:
             store.close()
         cache.close()
+        if staged and sys.exc_info()[0] is not None:
+            staged[0].discard()
     diags = sorted_unique(diags + found)
     stats = {"pages": len(prepared.site.pages()), "formulas_rendered": math.rendered, "formulas_cached": math.cached, "pages_cached": renderer.hits}
     result = BuildResult(diags, out, files, copies, stats=stats)
     if not write or not result.ok(strict):
+        for sink in staged:
+            sink.discard()  # nothing is written; the files rendered stay readable only in memory builds
         return result
     manifest.forget(cache_dir)  # the output is about to change: no shortcut until it is recorded again
     try:

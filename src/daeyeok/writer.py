@@ -11,7 +11,7 @@ from __future__ import annotations
 import os
 import shutil
 import tempfile
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping, MutableMapping
 from pathlib import Path
 
 
@@ -39,24 +39,32 @@ def _safe_rel(rel: str) -> str:
     return "/".join(parts)
 
 
-def write_site(out: Path, files: Mapping[str, bytes], copies: Mapping[str, Path]) -> None:
-    """Write ``files`` (path → bytes) and copy ``copies`` (path → source) as the new ``out``."""
-    out = out.absolute()
+def _staging_dir(out: Path) -> Path:
     parent = out.parent
     try:
         parent.mkdir(parents=True, exist_ok=True)
-        tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.tmp-", dir=parent))
+        return Path(tempfile.mkdtemp(prefix=f".{out.name}.tmp-", dir=parent))
     except OSError as exc:
         raise WriteError(f"cannot create a temporary directory in {parent}: {exc.strerror or exc}") from None
+
+
+def _put(tmp: Path, rel: str, data: bytes) -> None:
+    target = tmp / _safe_rel(rel)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    with open(target, "wb") as fh:
+        fh.write(data)
+
+
+def _swap(tmp: Path, out: Path, copies: Mapping[str, Path], written: Mapping[str, object]) -> None:
+    """Copy ``copies`` (those not written) into ``tmp`` and swap it in as ``out``; ``tmp`` is removed on failure."""
+    parent = out.parent
     try:
-        for rel in sorted(set(files) | set(copies)):
+        for rel in sorted(copies):
+            if rel in written:
+                continue
             target = tmp / _safe_rel(rel)
             target.parent.mkdir(parents=True, exist_ok=True)
-            if rel in files:
-                with open(target, "wb") as fh:
-                    fh.write(files[rel])
-            else:
-                shutil.copyfile(copies[rel], target)
+            shutil.copyfile(copies[rel], target)
         os.chmod(tmp, 0o755)
         old = None
         if out.exists() or out.is_symlink():
@@ -80,3 +88,91 @@ def write_site(out: Path, files: Mapping[str, bytes], copies: Mapping[str, Path]
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
         raise
+
+
+class StagedFiles(MutableMapping[str, bytes]):
+    """Output files written into a staging directory beside ``out`` as the build makes them.
+
+    A 10,000-page site is about 800 MB of HTML; holding it in memory until the
+    end made the build's peak that much higher.  The staging directory is the
+    temporary directory :func:`write_site` fills; :meth:`commit` swaps it in
+    the same way and :meth:`discard` removes it, so a failed build still leaves
+    the previous output exactly as it was and nothing appears at ``out`` before
+    the swap.  Only the names stay in memory; a file read back comes from disk
+    (from ``out`` once committed).
+    """
+
+    def __init__(self, out: Path):
+        self.out = out.absolute()
+        self._dir: Path | None = _staging_dir(self.out)
+        self._names: dict[str, None] = {}
+
+    def _where(self, rel: str) -> Path:
+        return (self._dir if self._dir is not None else self.out) / _safe_rel(rel)
+
+    def __setitem__(self, rel: str, data: bytes) -> None:
+        if self._dir is None:
+            raise WriteError(f"{self.out} was already written")
+        try:
+            _put(self._dir, rel, data)
+        except OSError as exc:
+            raise WriteError(f"cannot write the site to {self.out}: {exc.strerror or exc}") from None
+        self._names[rel] = None
+
+    def __getitem__(self, rel: str) -> bytes:
+        if rel not in self._names:
+            raise KeyError(rel)
+        return self._where(rel).read_bytes()
+
+    def __delitem__(self, rel: str) -> None:
+        del self._names[rel]
+        self._where(rel).unlink(missing_ok=True)
+
+    def __contains__(self, rel: object) -> bool:
+        return rel in self._names
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._names)
+
+    def __len__(self) -> int:
+        return len(self._names)
+
+    def commit(self, copies: Mapping[str, Path]) -> None:
+        if self._dir is None:
+            raise WriteError(f"{self.out} was already written")
+        tmp, self._dir = self._dir, None
+        try:
+            _swap(tmp, self.out, copies, self._names)
+        except BaseException:
+            self._names = {}
+            raise
+
+    def discard(self) -> None:
+        """Remove what was staged; the output directory is untouched."""
+        if self._dir is not None:
+            shutil.rmtree(self._dir, ignore_errors=True)
+            self._dir = None
+            self._names = {}
+
+
+def write_site(out: Path, files: Mapping[str, bytes], copies: Mapping[str, Path]) -> None:
+    """Write ``files`` (path → bytes) and copy ``copies`` (path → source) as the new ``out``.
+
+    ``files`` may be :class:`StagedFiles` for ``out``, already on disk: then only the copies are
+    added and the directory swapped in.
+    """
+    out = out.absolute()
+    if isinstance(files, StagedFiles) and files.out == out:
+        files.commit(copies)
+        return
+    tmp = _staging_dir(out)
+    try:
+        for rel in sorted(files):
+            _put(tmp, rel, files[rel])
+    except OSError as exc:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise WriteError(f"cannot write the site to {out}: {exc.strerror or exc}") from None
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+    _swap(tmp, out, copies, files)
