@@ -265,3 +265,8 @@ def test_build_checks_terms_in_a_child_with_the_same_findings(make_site, monkeyp
     assert forks == [1]
     assert [d.format() for d in child] == [d.format() for d in inline]
     assert sum(d.code == "term-avoided" for d in child) == 21  # BODY is repeated 1 + 2 + … + 6 times
+    # without translation status to compute, the parent checks half of the pages itself
+    inline = prepare(root, use_cache=False, with_status=False).diagnostics
+    shared = prepare(root, use_cache=False, with_status=False, background_terms=True).diagnostics
+    assert forks == [1, 1]
+    assert [d.format() for d in shared] == [d.format() for d in inline]

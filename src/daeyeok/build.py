@@ -34,7 +34,7 @@ from .picklecache import PickleCache
 from .render import SiteRenderer, robots_txt
 from .search import SearchJob
 from .site import Site, assemble
-from .status.report import SiteStatus, compute_status
+from .status.report import SiteStatus, compute_status, source_language
 from .status.web import STATUS_KEY, status_output_files
 from .terms import check_site as check_terms
 from .terms.runner import cached_parse_glossary
@@ -212,7 +212,9 @@ def prepare(
     static_paths = frozenset(sources.static) | frozenset(THEME_STYLESHEETS) | {"sitemap.xml", "404.html", "robots.txt", "index.html"}
     site = assemble(config, docs, glossary, static_paths)
     # glossary terms and particles (daeyeok.terms), as `daeyeok check` reports them
-    later = check_terms_later(site, steps.results_cache) if terms and background_terms and config.glossary_check != "off" else None
+    # with no translation status to compute, this process has nothing to do meanwhile: it checks half
+    status_to_do = with_status and source_language(config.languages) is not None
+    later = check_terms_later(site, steps.results_cache, share=not status_to_do) if terms and background_terms and config.glossary_check != "off" else None
     try:
         if after_parse is not None:
             after_parse(config, docs)

@@ -146,16 +146,18 @@ def check_many(glossary: Glossary, pages: Sequence[tuple[PageText, PageText | No
     return _ordered(len(pages), found)
 
 
-def check_many_later(glossary: Glossary, pages: Sequence[tuple[PageText, PageText | None]]) -> Callable[[], list[PageResult]]:
+def check_many_later(glossary: Glossary, pages: Sequence[tuple[PageText, PageText | None]], *, share: bool = False) -> Callable[[], list[PageResult]]:
     """:func:`check_one` for each page in one forked child while this process does other work
-    (the build: links, status); call the result for the findings.  Without fork, or with other
-    threads running, the pages are checked when the result is called."""
+    (the build: links, status); call the result for the findings.  ``share``: this process has
+    nothing else to do (no translation status to compute), so it checks half of the pages itself
+    when the result is called.  Without fork, or with other threads running, every page is
+    checked when the result is called."""
     check = _checker(glossary, pages)
     if len(pages) < 4 or not _can_fork():  # a few pages (an edit) cost less than a fork of a large build
         return lambda: _ordered(len(pages), check(range(len(pages))))
-    everything = list(range(len(pages)))
-    child = _fork(check, everything)
-    return lambda: _ordered(len(pages), _collect(child, everything, check))
+    mine, theirs = _deal([len(k.text) + (len(e.text) if e is not None else 0) for k, e in pages], 2) if share else ([], list(range(len(pages))))
+    child = _fork(check, theirs)
+    return lambda: _ordered(len(pages), check(mine) + _collect(child, theirs, check))
 
 
 Checked = list[tuple[int, PageResult]]
@@ -332,7 +334,7 @@ def check_site(site: Site, cache: PickleCache | None = None) -> list[Diagnostic]
     return sorted_unique(diags)
 
 
-def check_site_later(site: Site, cache: PickleCache | None = None) -> Callable[[], list[Diagnostic]]:
+def check_site_later(site: Site, cache: PickleCache | None = None, *, share: bool = False) -> Callable[[], list[Diagnostic]]:
     """:func:`check_site` for the command line's build: the pages the cache lacks are checked in a
     forked child (:func:`check_many_later`) while the build checks links and computes status;
     call the result for the findings (the same ones, in the same order)."""
@@ -341,7 +343,7 @@ def check_site_later(site: Site, cache: PickleCache | None = None) -> Callable[[
         return lambda: []
     pages = site_texts(site)
     keys, found, missing = _cached_results(glossary, pages, cache)
-    finish = check_many_later(glossary, [pages[i] for i in missing])
+    finish = check_many_later(glossary, [pages[i] for i in missing], share=share)
 
     def collect() -> list[Diagnostic]:
         for i, checked in zip(missing, finish(), strict=True):
