@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import dataclasses
 import functools
-import sys
 from collections.abc import Callable, Mapping, MutableMapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -334,8 +333,8 @@ def build(
             return BuildResult(previous[0], out, stats=previous[1], up_to_date=True)
     cache = MathCache(root / CACHE_DIR / "math.sqlite" if use_cache else None)
     pools: list[MathPool] = []
-    pages: list[PickleCache] = []
-    staged: list[StagedFiles] = []  # a written build's files go to disk as they are rendered
+    page_store: PickleCache | None = None
+    staged: StagedFiles | None = None  # a written build's files go to disk as they are rendered
 
     def start_math(config: SiteConfig, docs: Mapping[tuple[str, str], Document]) -> None:
         # formulas the cache lacks are typeset in worker processes while the checks run (daeyeok.mathpool)
@@ -358,33 +357,33 @@ def build(
         renderer = make_renderer(prepared, math, CachedRenderer)
         assert isinstance(renderer, CachedRenderer)
         if use_cache:  # unchanged pages come from .daeyeok-cache/pages.sqlite (daeyeok.pagecache)
-            pages.append(PickleCache(root / CACHE_DIR / "pages.sqlite", "pages"))
+            page_store = PickleCache(root / CACHE_DIR / "pages.sqlite", "pages")
             templates = {name: tf.text for name, tf in prepared.sources.templates.items()}
             static = {rel: s.path for rel, s in prepared.sources.static.items()}
-            renderer.attach_cache(pages[0], site_key(renderer, (engine.name, engine.version), templates, static))
+            renderer.attach_cache(page_store, site_key(renderer, (engine.name, engine.version), templates, static))
         try:
-            staged.extend([StagedFiles(out)] if write else [])
-            files, copies, found = render_site(prepared, math, renderer, files=staged[0] if staged else None)
-        except WriteError as exc:
-            for sink in staged:
-                sink.discard()
-            return BuildResult(sorted_unique([*diags, error(str(out), 0, 0, "output", str(exc))]), out)
-        if pages:
-            pages[0].retain(renderer.used)
+            staged = StagedFiles(out) if write else None
+            files, copies, found = render_site(prepared, math, renderer, files=staged)
+        except BaseException as exc:
+            if staged is not None:
+                staged.discard()  # nothing of a failed render reaches the output
+            if isinstance(exc, WriteError):
+                return BuildResult(sorted_unique([*diags, error(str(out), 0, 0, "output", str(exc))]), out)
+            raise
+        if page_store is not None:
+            page_store.retain(renderer.used)
     finally:
         for pool in pools:
             pool.close()
-        for store in pages:
-            store.close()
+        if page_store is not None:
+            page_store.close()
         cache.close()
-        if staged and sys.exc_info()[0] is not None:
-            staged[0].discard()
     diags = sorted_unique(diags + found)
     stats = {"pages": len(prepared.site.pages()), "formulas_rendered": math.rendered, "formulas_cached": math.cached, "pages_cached": renderer.hits}
     result = BuildResult(diags, out, files, copies, stats=stats)
     if not write or not result.ok(strict):
-        for sink in staged:
-            sink.discard()  # nothing is written; the files rendered stay readable only in memory builds
+        if staged is not None:
+            staged.discard()  # a build with errors writes nothing
         return result
     manifest.forget(cache_dir)  # the output is about to change: no shortcut until it is recorded again
     try:

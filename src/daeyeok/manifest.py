@@ -23,6 +23,7 @@ from . import __version__
 from .diagnostics import Diagnostic, Severity
 from .loader import CACHE_DIR, SiteSources
 from .mathrender import katex_dir
+from .memo import IdentityMemo
 from .picklecache import code_fingerprint
 
 MANIFEST = "build-manifest.json"
@@ -36,7 +37,16 @@ def _git_head(root: Path) -> str:
     return done.stdout.strip() if done.returncode == 0 else ""
 
 
+_FINGERPRINTS = IdentityMemo(2)
+
+
 def fingerprint(sources: SiteSources, options: dict[str, Any]) -> str:
+    """Memoised per sources object: ``daeyeok build`` asks before importing the renderer
+    and :func:`daeyeok.build.build` again with the same sources."""
+    return _FINGERPRINTS.get((sources,), lambda: _fingerprint(sources, options), token=json.dumps(options, sort_keys=True))
+
+
+def _fingerprint(sources: SiteSources, options: dict[str, Any]) -> str:
     h = hashlib.blake2b(digest_size=20)
 
     def add(*parts: str) -> None:

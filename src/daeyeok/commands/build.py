@@ -26,7 +26,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from ..loader import load_site
+    from ..loader import CONTENT_DIR, load_site
     from ..manifest import shortcut
     from ..writer import refuse_reason
 
@@ -34,7 +34,7 @@ def run(args: argparse.Namespace) -> int:
     root = args.site.absolute()
     out = (args.out or root / "_site").absolute()
     sources = None
-    if not args.no_cache and refuse_reason(out, root, root / "content") is None:
+    if not args.no_cache and refuse_reason(out, root, root / CONTENT_DIR) is None:
         # an unchanged site is answered before the renderer and its libraries are imported
         sources = load_site(root)
         _, previous = shortcut(root, out, sources, args.base_url, args.strict)

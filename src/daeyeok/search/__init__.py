@@ -1,7 +1,7 @@
 """Static, per-language search: Pagefind plus what it lacks for Korean.
 
-``daeyeok build`` calls :func:`search_files`, which returns more output files
-for the build's in-memory file map:
+``daeyeok build`` starts a :class:`SearchJob` and collects from it more output files
+for the build's output:
 
 * ``pagefind/…``: the Pagefind bundle (one index per language, chosen by the
   browser from ``<html lang>``), built from search documents
@@ -27,7 +27,7 @@ from .documents import SearchDocument, search_document
 from .expand import Expander, query_rules, term_forms, vocabulary
 from .index import BUNDLE_DIR, PagefindRun, SearchIndexError
 
-__all__ = ["BUNDLE_DIR", "SCRIPT", "SearchJob", "search_documents", "search_files", "search_script"]
+__all__ = ["BUNDLE_DIR", "SCRIPT", "SearchJob", "search_documents", "search_script"]
 
 #: Output path of the search module (loaded on demand by daeyeok.js).
 SCRIPT = "assets/daeyeok-search.js"
@@ -84,8 +84,3 @@ class SearchJob:
     def close(self) -> None:
         if self.run is not None:
             self.run.close()
-
-
-def search_files(site: Site) -> tuple[dict[str, bytes], list[Diagnostic]]:
-    """Output files for search (see :class:`SearchJob`), built before returning."""
-    return SearchJob(site).files()

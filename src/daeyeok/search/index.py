@@ -119,11 +119,6 @@ class PagefindRun:
             self._tmp = None
 
 
-def pagefind_bundle(documents: Sequence[SearchDocument]) -> dict[str, bytes]:
-    """Index ``documents`` and return the bundle as ``pagefind/...`` output files."""
-    return PagefindRun(documents).bundle()
-
-
 def _read_bundle(out_dir: Path) -> dict[str, bytes]:
     files: dict[str, bytes] = {}
     for path in sorted(out_dir.rglob("*")):

@@ -246,9 +246,6 @@ class Matcher:
                 yield best
                 resume = best.end
 
-    def english_terms(self, text: str) -> set[int]:
-        return {t for m in self.english(text) for t in m.terms}
-
     def closest_term(self, english: str) -> int | None:
         """The glossary term whose English is nearest to ``english`` (for a misspelt gloss).
 

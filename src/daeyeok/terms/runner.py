@@ -10,6 +10,7 @@ same path with ``ko`` → ``en``.
 
 from __future__ import annotations
 
+import functools
 import os
 import pickle
 import re
@@ -239,14 +240,28 @@ def glossary_findings(glossary: Glossary, cache: PickleCache | None = None) -> l
     return list(_GLOSSARY_FINDINGS.get((glossary,), compute))
 
 
-def _cached_results(
-    glossary: Glossary, pages: Sequence[tuple[PageText, PageText | None]], cache: PickleCache | None
-) -> tuple[list[str], list[PageResult | None], list[int]]:
-    """Each page's cache key, its cached result (or ``None``), and the indexes of those missing."""
+def _with_cache(
+    glossary: Glossary,
+    pages: Sequence[tuple[PageText, PageText | None]],
+    cache: PickleCache | None,
+    run: Callable[[Sequence[tuple[PageText, PageText | None]]], Callable[[], list[PageResult]]],
+) -> Callable[[], list[PageResult]]:
+    """Every page's result: from ``cache`` where it has one, the others by ``run`` (started now,
+    collected when the returned function is called), then stored."""
     use_cache = cache is not None and cache.enabled
     keys = [page_key(glossary, k, e) if use_cache else "" for k, e in pages]
     found: list[PageResult | None] = [cache.get(key) if cache is not None and use_cache else None for key in keys]
-    return keys, found, [i for i, r in enumerate(found) if r is None]
+    missing = [i for i, r in enumerate(found) if r is None]
+    finish = run([pages[i] for i in missing])
+
+    def collect() -> list[PageResult]:
+        for i, checked in zip(missing, finish(), strict=True):
+            found[i] = checked
+            if cache is not None and use_cache:
+                cache.put(keys[i], checked)
+        return [r for r in found if r is not None]
+
+    return collect
 
 
 def check_texts(
@@ -257,14 +272,7 @@ def check_texts(
     result = CheckResult()
     if validate:
         result.findings.extend(Finding(d) for d in glossary_findings(glossary, cache))
-    keys, found, missing = _cached_results(glossary, pages, cache)
-    for i, checked in zip(missing, check_many(glossary, [pages[i] for i in missing], workers), strict=True):
-        found[i] = checked
-        if cache is not None and keys[i]:
-            cache.put(keys[i], checked)
-    for page_result in found:
-        assert page_result is not None
-        findings, uses = page_result
+    for findings, uses in _with_cache(glossary, pages, cache, lambda todo: functools.partial(check_many, glossary, todo, workers))():
         result.findings.extend(findings)
         result.uses.extend(uses)
     result.findings.sort(key=lambda f: f.diagnostic.sort_key())
@@ -341,22 +349,8 @@ def check_site_later(site: Site, cache: PickleCache | None = None, *, share: boo
     glossary = site.glossary
     if glossary is None or KOREAN not in site.config.languages:
         return lambda: []
-    pages = site_texts(site)
-    keys, found, missing = _cached_results(glossary, pages, cache)
-    finish = check_many_later(glossary, [pages[i] for i in missing], share=share)
-
-    def collect() -> list[Diagnostic]:
-        for i, checked in zip(missing, finish(), strict=True):
-            found[i] = checked
-            if cache is not None and keys[i]:
-                cache.put(keys[i], checked)
-        diags = glossary_findings(glossary, cache)
-        for page_result in found:
-            assert page_result is not None
-            diags += [f.diagnostic for f in page_result[0]]
-        return sorted_unique(diags)
-
-    return collect
+    results = _with_cache(glossary, site_texts(site), cache, lambda todo: check_many_later(glossary, todo, share=share))
+    return lambda: sorted_unique(glossary_findings(glossary, cache) + [f.diagnostic for findings, _ in results() for f in findings])
 
 
 # -- files named on the command line -----------------------------------------------------------
