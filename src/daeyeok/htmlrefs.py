@@ -11,6 +11,8 @@ from __future__ import annotations
 from html.parser import HTMLParser
 from typing import NamedTuple
 
+from .plugins.positions import line_starts
+
 URL_ATTRS = {
     ("a", "href"),
     ("img", "src"),
@@ -41,9 +43,7 @@ class _Collector(HTMLParser):
         self._line_offsets: list[int] = [0]
 
     def feed_text(self, text: str) -> None:
-        for i, ch in enumerate(text):
-            if ch == "\n":
-                self._line_offsets.append(i + 1)
+        self._line_offsets = line_starts(text)
         self.feed(text)
         self.close()
 

@@ -9,11 +9,14 @@ block's source lines, in order, and stores ``meta["line"]``/``meta["col"]``
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
-from markdown_it import MarkdownIt
-from markdown_it.rules_core import StateCore
-from markdown_it.token import Token
+if TYPE_CHECKING:  # htmlrefs uses line_starts without needing markdown-it loaded
+    from markdown_it import MarkdownIt
+    from markdown_it.rules_core import StateCore
+    from markdown_it.token import Token
 
 _NEEDLES: dict[str, Callable[[Token], list[str]]] = {
     "math_inline": lambda t: [f"${t.content}$", f"\\({t.content}\\)", t.content],
@@ -24,12 +27,12 @@ _NEEDLES: dict[str, Callable[[Token], list[str]]] = {
 }
 
 
-def _line_starts(src: str) -> list[int]:
-    starts = [0]
-    for i, ch in enumerate(src):
-        if ch == "\n":
-            starts.append(i + 1)
-    return starts
+_NEWLINE = re.compile("\n")
+
+
+def line_starts(src: str) -> list[int]:
+    """Offsets where each line begins (a character loop here cost ~1 ms per 30 KB page)."""
+    return [0, *(m.end() for m in _NEWLINE.finditer(src))]
 
 
 def locate(src: str, starts: list[int], offset: int) -> tuple[int, int]:
@@ -51,7 +54,7 @@ def _annotate(state: StateCore) -> None:
         if block.type != "inline" or not block.map or not block.children:
             continue
         if starts is None:
-            starts = _line_starts(src)
+            starts = line_starts(src)
         first, last = block.map
         region_start = starts[first] if first < len(starts) else len(src)
         region_end = starts[last] if last < len(starts) else len(src)

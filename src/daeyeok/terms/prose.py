@@ -25,6 +25,7 @@ from typing import Any
 from markdown_it.token import Token
 
 from ..markdown import parser
+from ..plugins.positions import line_starts
 
 BARRIER = "\ufffc"
 
@@ -70,12 +71,6 @@ class Page:
             return fallback_line, 1
         i = bisect.bisect_right(self.line_starts, offset) - 1
         return i + 1, offset - self.line_starts[i] + 1
-
-
-def line_starts(text: str) -> list[int]:
-    starts = [0]
-    starts.extend(m.end() for m in re.finditer("\n", text))
-    return starts
 
 
 def _kind(stack: Sequence[str], opener: Token | None) -> str:
