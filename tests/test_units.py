@@ -212,3 +212,25 @@ def test_last_updated_follows_commits(tmp_path: Path) -> None:
     page.write_text("둘\n", encoding="utf-8")
     commit("2025-07-09T12:00:00")
     assert last_updated(tmp_path, [page]) == {page: "2025-07-09"}
+
+
+@pytest.mark.parametrize(
+    ("tex", "wrapped"),
+    [
+        ("a \\\\ b", True),
+        ("a \\\\", True),
+        ("\\begin{aligned} a &= b \\\\ c &= d \\end{aligned}", False),
+        ("\\begin{aligned} a \\\\ b \\end{aligned} \\\\ c", True),
+        ("\\begin{matrix} \\begin{matrix} a \\\\ b \\end{matrix} \\end{matrix}", False),
+        ("\\\\\\\\", True),
+        ("a \\{ b \\}", False),
+        ("\\backslash\\\\", True),
+        ("x\\", False),
+        ("a\nb", False),
+    ],
+)
+def test_display_formulas_with_top_level_line_breaks_are_gathered(tex: str, wrapped: bool) -> None:
+    from daeyeok.mathrender import prepare_tex
+
+    assert prepare_tex(tex, display=True) == ("\\begin{gathered}" + tex + "\\end{gathered}" if wrapped else tex)
+    assert prepare_tex(tex, display=False) == tex

@@ -13,6 +13,7 @@ import contextlib
 import hashlib
 import json
 import os
+import re
 import sqlite3
 import threading
 from collections import OrderedDict
@@ -148,24 +149,22 @@ def prepare_tex(tex: str, display: bool) -> str:
     return tex
 
 
+_NESTING_MARKS = re.compile(r"\\begin\{|\\end\{|\\\\|\\.", re.DOTALL)
+
+
 def _has_top_level_newline(tex: str) -> bool:
+    """Whether ``\\\\`` occurs outside every environment (a ``\\x`` escape is skipped whole)."""
+    if "\\\\" not in tex:
+        return False  # most formulas: one C-level search, not a Python loop over characters
     depth = 0
-    i = 0
-    while i < len(tex):
-        if tex.startswith("\\begin{", i):
+    for mark in _NESTING_MARKS.finditer(tex):
+        found = mark.group()
+        if found == "\\begin{":
             depth += 1
-            i += 7
-        elif tex.startswith("\\end{", i):
+        elif found == "\\end{":
             depth -= 1
-            i += 5
-        elif tex.startswith("\\\\", i):
-            if depth <= 0:
-                return True
-            i += 2
-        elif tex[i] == "\\":
-            i += 2
-        else:
-            i += 1
+        elif found == "\\\\" and depth <= 0:
+            return True
     return False
 
 

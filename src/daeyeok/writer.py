@@ -48,9 +48,13 @@ def _staging_dir(out: Path) -> Path:
         raise WriteError(f"cannot create a temporary directory in {parent}: {exc.strerror or exc}") from None
 
 
-def _put(tmp: Path, rel: str, data: bytes) -> None:
+def _put(tmp: Path, rel: str, data: bytes, made: set[Path]) -> None:
+    """Write one file; ``made`` holds the directories already created (a mkdir per file was
+    ~10% of writing a 1,000-page site)."""
     target = tmp / _safe_rel(rel)
-    target.parent.mkdir(parents=True, exist_ok=True)
+    if target.parent not in made:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        made.add(target.parent)
     with open(target, "wb") as fh:
         fh.write(data)
 
@@ -106,6 +110,7 @@ class StagedFiles(MutableMapping[str, bytes]):
         self.out = out.absolute()
         self._dir: Path | None = _staging_dir(self.out)
         self._names: dict[str, None] = {}
+        self._made: set[Path] = set()
 
     def _where(self, rel: str) -> Path:
         return (self._dir if self._dir is not None else self.out) / _safe_rel(rel)
@@ -114,7 +119,7 @@ class StagedFiles(MutableMapping[str, bytes]):
         if self._dir is None:
             raise WriteError(f"{self.out} was already written")
         try:
-            _put(self._dir, rel, data)
+            _put(self._dir, rel, data, self._made)
         except OSError as exc:
             raise WriteError(f"cannot write the site to {self.out}: {exc.strerror or exc}") from None
         self._names[rel] = None
@@ -166,9 +171,10 @@ def write_site(out: Path, files: Mapping[str, bytes], copies: Mapping[str, Path]
         files.commit(copies)
         return
     tmp = _staging_dir(out)
+    made: set[Path] = set()
     try:
         for rel in sorted(files):
-            _put(tmp, rel, files[rel])
+            _put(tmp, rel, files[rel], made)
     except OSError as exc:
         shutil.rmtree(tmp, ignore_errors=True)
         raise WriteError(f"cannot write the site to {out}: {exc.strerror or exc}") from None
