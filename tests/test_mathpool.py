@@ -60,3 +60,28 @@ def test_pool_results_go_through_the_formula_cache(make_site, monkeypatch) -> No
     result = build(root, write=False)
     assert result.files == serial[0] and [d.format() for d in result.diagnostics] == serial[1]
     assert (result.stats["formulas_rendered"], result.stats["formulas_cached"]) == (serial[2]["formulas_rendered"], 0)
+
+
+def test_a_worker_cut_off_mid_answer_keeps_what_arrived_whole(make_site, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """Answers stream one line per formula; a worker whose output stops inside a line (killed,
+    out of memory) contributes the lines before it, and the build typesets the rest itself."""
+    import shlex
+    import sys
+
+    root = site(make_site)
+    serial = built(root)
+    monkeypatch.setattr(mathpool, "MIN_FORMULAS", 1)
+    monkeypatch.setattr(
+        mathpool, "worker_command", lambda assets: ["sh", "-c", f"{shlex.quote(sys.executable)} -m daeyeok.mathpool {shlex.quote(str(assets))} | head -c 5000"]
+    )
+    kept: list[int] = []
+    real = mathpool.MathPool.results
+
+    def spy(self):  # type: ignore[no-untyped-def]
+        found = real(self)
+        kept.append(len(found))
+        return found
+
+    monkeypatch.setattr(mathpool.MathPool, "results", spy)
+    assert built(root) == serial
+    assert kept and 0 < kept[0] < 25  # some answers arrived whole, not all

@@ -4,8 +4,11 @@ KaTeX is the largest single cost of a cold build (a 1,000-page site: ~2.5 s
 of 7.7), and every formula is independent, so it is what a second core is
 best spent on.  V8 cannot be forked once it runs, so each worker is a fresh
 ``python -m daeyeok.mathpool`` with its own KaTeX context (~0.15 s to start),
-fed JSON on stdin and answering JSON on stdout: no ``multiprocessing``, so no
-re-import of the caller's ``__main__`` and nothing shared but two pipes.
+fed JSON on stdin and answering one JSON line per formula on stdout: no
+``multiprocessing``, so no re-import of the caller's ``__main__`` and nothing
+shared but two pipes.  Each answer is compressed as it arrives
+(:class:`~daeyeok.mathrender.PackedResult`), so 60,000 typeset formulas never
+sit in memory as one JSON document (the peak of a 10,000-page build).
 The build starts the workers right after parsing, hands them every formula
 the formula cache does not hold, and goes on checking links, terms and
 translation status while they typeset; the renderer then finds the results
@@ -27,13 +30,13 @@ from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
-from .mathrender import KatexEngine, MathCache, MathResult, katex_available, katex_dir, katex_version, prepare_tex
+from .mathrender import KatexEngine, MathCache, MathResult, PackedResult, katex_available, katex_dir, katex_version, prepare_tex
 
 #: fewer uncached formulas than this are typeset in the build process itself
 MIN_FORMULAS = int(os.environ.get("DAEYEOK_MATH_POOL_MIN", "400"))
 
 Formula = tuple[str, bool]  # (TeX as KaTeX gets it, display mode)
-Typeset = tuple[str, bool, MathResult]
+Typeset = tuple[str, bool, PackedResult]
 
 
 def formulas_in(tokens: Iterable[Any], display_types: Sequence[str]) -> Iterable[Formula]:
@@ -59,12 +62,20 @@ class _Worker:
         self.thread.start()
 
     def _talk(self) -> None:
+        """Send every formula, then read answers as they come; a worker that dies keeps what it sent."""
+        proc = self.proc
+        assert proc.stdin is not None and proc.stdout is not None
         try:
-            out, _ = self.proc.communicate(json.dumps(self.formulas).encode("utf-8"))
-            if self.proc.returncode == 0:
-                self.found = [(tex, bool(display), MathResult(html, error, tuple(warnings))) for tex, display, html, error, warnings in json.loads(out)]
+            with proc.stdin:
+                proc.stdin.write(json.dumps(self.formulas).encode("utf-8"))  # the worker reads all before answering
+            for line in proc.stdout:
+                tex, display, html, error, warnings = json.loads(line)
+                self.found.append((tex, bool(display), PackedResult.pack(MathResult(html, error, tuple(warnings)))))
         except (OSError, ValueError, TypeError):
-            self.found = []
+            pass  # a broken pipe or a truncated line: what arrived whole stands, the rest is typeset again
+        finally:
+            proc.stdout.close()
+            proc.wait()
 
 
 class MathPool:
@@ -94,13 +105,18 @@ class MathPool:
 
 
 def _serve(assets: str) -> int:
-    """The worker: formulas as JSON on stdin, ``[tex, display, html, error, warnings]`` rows on stdout."""
+    """The worker: formulas as JSON on stdin, one ``[tex, display, html, error, warnings]`` line each on stdout."""
     engine = KatexEngine(Path(assets))
-    rows = []
-    for tex, display in json.load(sys.stdin):
-        result = engine.render(tex, bool(display))
-        rows.append([tex, display, result.html, result.error, list(result.warnings)])
-    json.dump(rows, sys.stdout)
+    out = sys.stdout
+    try:
+        for tex, display in json.load(sys.stdin):
+            result = engine.render(tex, bool(display))
+            out.write(json.dumps([tex, display, result.html, result.error, list(result.warnings)]) + "\n")
+        out.flush()
+    except BrokenPipeError:
+        # the build stopped reading: leave at once (an interpreter exit unwinding an exception
+        # with V8's threads running was seen to hang, keeping the build waiting)
+        os._exit(1)
     return 0
 
 
