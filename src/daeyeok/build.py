@@ -26,7 +26,7 @@ from .lastmod import last_updated
 from .loader import CACHE_DIR, CONTENT_DIR, SiteSources, TextFile, load_site
 from .mathpool import MathPool, start_pool
 from .mathrender import MathCache, MathRenderer, create_engine
-from .model import Document, Glossary, SiteConfig
+from .model import Document, Glossary, Page, SiteConfig
 from .pagecache import CachedRenderer, site_key
 from .parse import parse_document
 from .picklecache import PickleCache
@@ -275,20 +275,27 @@ def _render_pages(prepared: Prepared, renderer: SiteRenderer, files: MutableMapp
     site = prepared.site
     pages = site.pages()
     page_outputs = {output_file(page_path(page.lang, page.key)) for page in pages}  # a real page always wins its URL
-    for page in pages:  # each page, then its parallel view (daeyeok.parallel), which reuses its body
-        out, data, found = renderer.render_page(page)
-        diags += found
-        if data is not None:
-            files[out] = data
-        parallel = renderer.render_parallel(page)
-        if parallel is not None:
-            out, data, found = parallel
+    by_key: dict[str, list[Page]] = {}
+    for page in pages:
+        by_key.setdefault(page.key, []).append(page)
+    # one key at a time, every language: a parallel view (daeyeok.parallel) reuses the bodies of
+    # both its pages, which are then forgotten, so a large site does not keep them all
+    for group in by_key.values():
+        for page in group:
+            out, data, found = renderer.render_page(page)
             diags += found
-            if out in page_outputs:
-                diags.append(warning(page.doc.source.path, 0, 0, "parallel", f"no parallel view: /{out} is already a page"))
-            elif data is not None:
+            if data is not None:
                 files[out] = data
-        renderer.done_with(page)  # its rendered body is not needed again: a large site does not keep them all
+            parallel = renderer.render_parallel(page)
+            if parallel is not None:
+                out, data, found = parallel
+                diags += found
+                if out in page_outputs:
+                    diags.append(warning(page.doc.source.path, 0, 0, "parallel", f"no parallel view: /{out} is already a page"))
+                elif data is not None:
+                    files[out] = data
+        for page in group:
+            renderer.done_with(page)
     for page in pages:
         for alias in page.doc.front.extra.get("aliases", ()) if not page.is_fallback else ():
             files.setdefault(output_file(alias.strip("/") + "/"), renderer.render_redirect(site.url(page.lang, page.key)))

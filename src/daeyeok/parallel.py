@@ -62,6 +62,11 @@ def marking_hook(tokens: Sequence[Any], inner: Any = None) -> Any:
     return hook
 
 
+def strip_marks(html: str) -> str:
+    """HTML rendered with :func:`marking_hook` as it renders without it."""
+    return html.replace(_MARK, "")
+
+
 def split_marked(html: str, tokens: Sequence[Any]) -> list[tuple[int, str]]:
     """Cut HTML rendered with :func:`marking_hook` into ``(first token index, html)`` per top-level block."""
     starts = sorted(top_level_starts(tokens))

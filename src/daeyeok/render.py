@@ -30,7 +30,7 @@ from .markdown import parser
 from .mathrender import MathRenderer
 from .memo import IdentityMemo
 from .model import LANGUAGE_NAMES, Page
-from .parallel import PARALLEL_DIR, alignment_for, marking_hook, rows, rows_html, split_marked
+from .parallel import PARALLEL_DIR, alignment_for, marking_hook, rows, rows_html, split_marked, strip_marks
 from .plugins.glossary_terms import GlossaryTermsOptions, wrap_terms
 from .site import Site
 from .status import web as status_web
@@ -114,7 +114,10 @@ class SiteRenderer:
         self.env = make_environment(templates)
         self.stylesheets = stylesheets
         self.scripts = scripts
-        self._bodies: dict[tuple[str, str, str], RenderedBody] = {}
+        #: rendered bodies until :meth:`done_with`: the page's, and (for a page with a parallel
+        #: view, or the original of one) the same HTML with its top-level blocks marked
+        self._bodies: dict[tuple[str, str, str], tuple[RenderedBody, str | None]] = {}
+        self._in_parallel: frozenset[tuple[str, str]] | None = None
         self.status: SiteStatus | None = None  # translation status (daeyeok.status), set by the build
         self.last_updated: Mapping[Path, str] = {}  # source file -> YYYY-MM-DD of its last commit (daeyeok.lastmod)
         self.static_files: Mapping[str, Path] = {}  # output path -> file, for image sizes (set by the build)
@@ -167,13 +170,41 @@ class SiteRenderer:
         return _WRAPPED.get((page.doc, glossary), lambda: wrap_terms(page.doc.tokens, options), token=url)
 
     def body(self, page: Page) -> RenderedBody:
+        return self._body(page)[0]
+
+    def marked_html(self, page: Page) -> str:
+        """The body's HTML with top-level blocks marked (:func:`daeyeok.parallel.marking_hook`), for parallel views."""
+        marked = self._body(page)[1]
+        if marked is None:  # a page outside every parallel view (the preview server asks anyway)
+            marked = render_body(parser(), self.body_tokens(page), self._render_context(page, marked=True)).html
+        return marked
+
+    def _body(self, page: Page) -> tuple[RenderedBody, str | None]:
+        """A page's body rendered once for the page and any parallel view showing it: marked where
+        a parallel view will cut it into blocks, the page itself getting the marks removed (the
+        same bytes as rendering it unmarked; a 1,000-page site rendered every body twice)."""
         key = (page.lang, page.key, page.doc.lang)
         cached = self._bodies.get(key)
         if cached is not None:
             return cached
-        body = render_body(parser(), self.body_tokens(page), self._render_context(page))
-        self._bodies[key] = body
-        return body
+        if (page.lang, page.key) in self.parallel_members():
+            marked = render_body(parser(), self.body_tokens(page), self._render_context(page, marked=True))
+            entry: tuple[RenderedBody, str | None] = (dataclasses.replace(marked, html=strip_marks(marked.html)), marked.html)
+        else:
+            entry = (render_body(parser(), self.body_tokens(page), self._render_context(page)), None)
+        self._bodies[key] = entry
+        return entry
+
+    def parallel_members(self) -> frozenset[tuple[str, str]]:
+        """(lang, key) of every page a parallel view shows: translations and their originals."""
+        if self._in_parallel is None:
+            members: set[tuple[str, str]] = set()
+            for page in self.site.pages():
+                other = self.parallel_page(page)
+                if other is not None:
+                    members.update([(page.lang, page.key), (other.lang, other.key)])
+            self._in_parallel = frozenset(members)
+        return self._in_parallel
 
     def done_with(self, page: Page) -> None:
         """Forget ``page``'s rendered body once the page and its parallel view are rendered."""
@@ -350,7 +381,7 @@ class SiteRenderer:
         except Exception as exc:
             return out, None, [template_diagnostic(exc, self.templates, f"page {page.doc.source.rel}")]
         data, diag = self.render_template("page.html", context, f"{page.lang}/{page.doc.source.rel}")
-        body = self._bodies[(page.lang, page.key, page.doc.lang)]
+        body = self.body(page)
         diags = list(body.diagnostics)
         if diag:
             diags.append(diag)
@@ -364,8 +395,8 @@ class SiteRenderer:
         out = output_file(page_path(page.lang, page.key) + PARALLEL_DIR)
         try:
             context = self.page_context(page)
-            main_html = render_body(parser(), self.body_tokens(page), self._render_context(page, marked=True)).html
-            other_html = render_body(parser(), other.doc.tokens, self._render_context(other, marked=True)).html
+            main_html = self.marked_html(page)
+            other_html = self.marked_html(other)
             main_blocks, other_blocks, alignment = alignment_for(page.doc, other.doc)
             parallel_rows = rows(
                 split_marked(main_html, page.doc.tokens), split_marked(other_html, other.doc.tokens), main_blocks, other_blocks, alignment, other.lang
