@@ -26,8 +26,9 @@ from .lastmod import last_updated
 from .loader import CACHE_DIR, CONTENT_DIR, SiteSources, TextFile, load_site
 from .mathpool import MathPool, start_pool
 from .mathrender import MathCache, MathRenderer, create_engine
-from .model import Document, Glossary, Page, SiteConfig
+from .model import Document, Glossary, SiteConfig
 from .pagecache import CachedRenderer, site_key
+from .pagerender import abandon_share, finish_share, page_groups, render_groups, start_share
 from .parse import parse_document
 from .picklecache import PickleCache
 from .render import SiteRenderer, robots_txt
@@ -250,11 +251,19 @@ def render_site(
     renderer.static_files = {rel: s.path for rel, s in sources.static.items()}  # image sizes for <img width height>
     files = {} if files is None else files
     diags: list[Diagnostic] = []
-    # Pagefind indexes in its own process while the pages render (daeyeok.search)
-    job = SearchJob(site) if search else None
+    page_outputs = {output_file(page_path(page.lang, page.key)) for page in site.pages()}  # a real page always wins its URL
+    # on a large build a forked child renders part of the pages (daeyeok.pagerender), started
+    # before Pagefind, which indexes in its own process while the pages render (daeyeok.search)
+    mine, share = start_share(renderer, page_groups(site), files, page_outputs)
+    job = None
     try:
-        _render_pages(prepared, renderer, files, diags)
+        job = SearchJob(site) if search else None
+        render_groups(renderer, mine, files, diags, page_outputs)
+        finish_share(share, renderer, files, diags, page_outputs)
+        share = None
+        _render_generated(prepared, renderer, files, diags)
     except BaseException:
+        abandon_share(share)
         if job is not None:
             job.close()  # no Pagefind process or temporary directory outlives a failed render
         raise
@@ -270,32 +279,10 @@ def render_site(
     return files, copies, diags
 
 
-def _render_pages(prepared: Prepared, renderer: SiteRenderer, files: MutableMapping[str, bytes], diags: list[Diagnostic]) -> None:
-    """Every page the site publishes, its parallel view and the generated pages, into ``files``."""
+def _render_generated(prepared: Prepared, renderer: SiteRenderer, files: MutableMapping[str, bytes], diags: list[Diagnostic]) -> None:
+    """Redirects for aliases, the landing page, 404, the status and glossary pages, into ``files``."""
     site = prepared.site
     pages = site.pages()
-    page_outputs = {output_file(page_path(page.lang, page.key)) for page in pages}  # a real page always wins its URL
-    by_key: dict[str, list[Page]] = {}
-    for page in pages:
-        by_key.setdefault(page.key, []).append(page)
-    # one key at a time, every language: a parallel view (daeyeok.parallel) reuses the bodies of
-    # both its pages, which are then forgotten, so a large site does not keep them all
-    for group in by_key.values():
-        for page in group:
-            out, data, found = renderer.render_page(page)
-            diags += found
-            if data is not None:
-                files[out] = data
-            parallel = renderer.render_parallel(page)
-            if parallel is not None:
-                out, data, found = parallel
-                diags += found
-                if out in page_outputs:
-                    diags.append(warning(page.doc.source.path, 0, 0, "parallel", f"no parallel view: /{out} is already a page"))
-                elif data is not None:
-                    files[out] = data
-        for page in group:
-            renderer.done_with(page)
     for page in pages:
         for alias in page.doc.front.extra.get("aliases", ()) if not page.is_fallback else ():
             files.setdefault(output_file(alias.strip("/") + "/"), renderer.render_redirect(site.url(page.lang, page.key)))

@@ -21,7 +21,7 @@ from collections import OrderedDict
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Protocol
+from typing import Any, Protocol
 
 VENDOR_DIR = Path(__file__).parent / "_vendor" / "katex"
 RENDER_TIMEOUT_S = 5.0
@@ -97,21 +97,32 @@ class KatexEngine:
     name = "katex"
 
     def __init__(self, assets: Path | None = None):
-        from py_mini_racer import MiniRacer
+        import py_mini_racer  # noqa: F401  (missing: ImportError now, for the MathML fallback)
 
         self.assets = assets or katex_dir()
         self.version = katex_version(self.assets)
-        self._ctx = MiniRacer()
-        self._ctx.eval((self.assets / "katex.min.js").read_text(encoding="utf-8"))
-        self._ctx.eval(_KATEX_WRAPPER)
+        self._ctx: Any = None
         self._lock = threading.Lock()  # a V8 context must not be entered from two threads
+
+    def _context(self) -> Any:
+        """V8 with KaTeX loaded, started at the first formula: V8 runs threads of its own, and the
+        build forks a renderer for half of the pages (:mod:`daeyeok.forking`) before any formula
+        is typeset, so each process starts its own."""
+        if self._ctx is None:
+            from py_mini_racer import MiniRacer
+
+            ctx = MiniRacer()
+            ctx.eval((self.assets / "katex.min.js").read_text(encoding="utf-8"))
+            ctx.eval(_KATEX_WRAPPER)
+            self._ctx = ctx
+        return self._ctx
 
     def render(self, tex: str, display: bool) -> MathResult:
         from py_mini_racer import JSTimeoutException
 
         try:
             with self._lock:
-                raw = self._ctx.call("daeyeokRender", tex, display, timeout_sec=RENDER_TIMEOUT_S)
+                raw = self._context().call("daeyeokRender", tex, display, timeout_sec=RENDER_TIMEOUT_S)
         except JSTimeoutException:
             return MathResult("", f"KaTeX took longer than {RENDER_TIMEOUT_S:g} s on this formula")
         data = json.loads(str(raw))
@@ -196,6 +207,7 @@ class MathCache:
     def __init__(self, path: Path | None):
         self._db: sqlite3.Connection | None = None
         self._lock = threading.Lock()
+        self.path = path
         if path is None:
             return
         try:
@@ -246,6 +258,13 @@ class MathCache:
         with self._lock, contextlib.suppress(sqlite3.Error):
             self._db.execute("INSERT OR REPLACE INTO math VALUES (?, ?, ?)", (key, result.html, json.dumps(list(result.warnings))))
 
+    def commit(self) -> None:
+        """Make what was put so far visible to other connections (a forked renderer's)."""
+        if self._db is not None:
+            with self._lock, contextlib.suppress(sqlite3.Error):
+                self._db.execute("COMMIT")
+                self._db.execute("BEGIN")
+
     def close(self) -> None:
         if self._db is not None:
             with self._lock:
@@ -255,6 +274,20 @@ class MathCache:
                 except sqlite3.Error:
                     pass
                 self._db = None
+
+
+class ChildMathCache(MathCache):
+    """The formula cache in a forked renderer: read through a connection of its own, and what it
+    would store is kept in :attr:`recorded` for the parent to store (the parent holds the
+    cache's write transaction for the whole build)."""
+
+    def __init__(self, path: Path | None):
+        super().__init__(path)
+        self.recorded: list[tuple[str, MathResult]] = []
+
+    def put(self, key: str, result: MathResult) -> None:
+        if self.enabled and not result.error:
+            self.recorded.append((key, result))
 
 
 class MathRenderer:

@@ -59,15 +59,31 @@ class PickleCache:
         self._pending_bytes = 0
         self.hits = 0
         self.misses = 0
-        if path is None:
+        self._path = path
+        self._inherited: sqlite3.Connection | None = None
+        self._connect()
+
+    def _connect(self) -> None:
+        if self._path is None:
             return
         try:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            self._db = sqlite3.connect(str(path), check_same_thread=False, timeout=2)
+            self._path.parent.mkdir(parents=True, exist_ok=True)
+            self._db = sqlite3.connect(str(self._path), check_same_thread=False, timeout=2)
             self._db.execute("PRAGMA journal_mode=WAL")
-            self._db.execute(f"CREATE TABLE IF NOT EXISTS {table} (key TEXT PRIMARY KEY, data BLOB NOT NULL)")
+            self._db.execute(f"CREATE TABLE IF NOT EXISTS {self._table} (key TEXT PRIMARY KEY, data BLOB NOT NULL)")
         except (OSError, sqlite3.Error):
             self._db = None
+
+    def reopen_in_child(self) -> None:
+        """In a forked child: a connection of its own (an SQLite connection must not be used on
+        both sides of a fork).  The inherited one is kept, never used or closed, and what the
+        parent had pending stays the parent's to write."""
+        self._inherited, self._db = self._db, None
+        self._lock = threading.Lock()
+        self._pending = []
+        self._pending_bytes = 0
+        if self._inherited is not None:
+            self._connect()
 
     @property
     def enabled(self) -> bool:

@@ -11,7 +11,7 @@ from __future__ import annotations
 import os
 import shutil
 import tempfile
-from collections.abc import Iterator, Mapping, MutableMapping
+from collections.abc import Iterable, Iterator, Mapping, MutableMapping
 from pathlib import Path
 
 
@@ -123,6 +123,11 @@ class StagedFiles(MutableMapping[str, bytes]):
         except OSError as exc:
             raise WriteError(f"cannot write the site to {self.out}: {exc.strerror or exc}") from None
         self._names[rel] = None
+
+    def adopt(self, names: Iterable[str]) -> None:
+        """Files another process (a forked renderer, :mod:`daeyeok.pagerender`) wrote into the staging directory."""
+        for rel in names:
+            self._names[rel] = None
 
     def __getitem__(self, rel: str) -> bytes:
         if rel not in self._names:

@@ -12,14 +12,13 @@ from __future__ import annotations
 
 import functools
 import os
-import pickle
 import re
-import threading
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from .. import forking
 from ..diagnostics import Diagnostic, display_path, error, sorted_unique
 from ..glossary import parse_glossary
 from ..korean import is_hangul_text
@@ -137,10 +136,10 @@ def check_many(glossary: Glossary, pages: Sequence[tuple[PageText, PageText | No
     problem costs time, not findings.
     """
     check = _checker(glossary, pages)
-    if workers <= 1 or len(pages) < 4 or not _can_fork():
+    if workers <= 1 or len(pages) < 4 or not forking.can_fork():
         return _ordered(len(pages), check(range(len(pages))))
-    shares = _deal([len(k.text) + (len(e.text) if e is not None else 0) for k, e in pages], min(workers, len(pages)))
-    children = [(_fork(check, share), share) for share in shares[1:]]
+    shares = forking.deal(_sizes(pages), [1.0] * min(workers, len(pages)))
+    children = [(forking.fork(functools.partial(check, share)), share) for share in shares[1:]]
     found = check(shares[0])
     for child, share in children:
         found += _collect(child, share, check)
@@ -154,10 +153,10 @@ def check_many_later(glossary: Glossary, pages: Sequence[tuple[PageText, PageTex
     when the result is called.  Without fork, or with other threads running, every page is
     checked when the result is called."""
     check = _checker(glossary, pages)
-    if len(pages) < 4 or not _can_fork():  # a few pages (an edit) cost less than a fork of a large build
+    if len(pages) < 4 or not forking.can_fork():  # a few pages (an edit) cost less than a fork of a large build
         return lambda: _ordered(len(pages), check(range(len(pages))))
-    mine, theirs = _deal([len(k.text) + (len(e.text) if e is not None else 0) for k, e in pages], 2) if share else ([], list(range(len(pages))))
-    child = _fork(check, theirs)
+    mine, theirs = forking.deal(_sizes(pages), [1.0, 1.0]) if share else ([], list(range(len(pages))))
+    child = forking.fork(functools.partial(check, theirs))
     return lambda: _ordered(len(pages), check(mine) + _collect(child, theirs, check))
 
 
@@ -177,37 +176,13 @@ def _checker(glossary: Glossary, pages: Sequence[tuple[PageText, PageText | None
     return check
 
 
-def _can_fork() -> bool:
-    return hasattr(os, "fork") and threading.active_count() == 1
+def _sizes(pages: Sequence[tuple[PageText, PageText | None]]) -> list[int]:
+    return [len(k.text) + (len(e.text) if e is not None else 0) for k, e in pages]
 
 
-def _fork(check: Callable[[Sequence[int]], Checked], share: Sequence[int]) -> tuple[int, int]:
-    """A child checking ``share`` and writing the pickled findings to a pipe: (pid, read end)."""
-    read_end, write_end = os.pipe()
-    pid = os.fork()
-    if pid == 0:  # the child: check its share, write the findings, leave without cleanup
-        code = 1
-        try:
-            os.close(read_end)
-            with os.fdopen(write_end, "wb") as out:
-                pickle.dump(check(share), out, protocol=pickle.HIGHEST_PROTOCOL)
-            code = 0
-        finally:
-            os._exit(code)
-    os.close(write_end)
-    return pid, read_end
-
-
-def _collect(child: tuple[int, int], share: Sequence[int], check: Callable[[Sequence[int]], Checked]) -> Checked:
+def _collect(child: forking.Child, share: Sequence[int], check: Callable[[Sequence[int]], Checked]) -> Checked:
     """What a child found; its share checked here when it failed."""
-    pid, read_end = child
-    with os.fdopen(read_end, "rb") as pipe:
-        data = pipe.read()
-    _, status = os.waitpid(pid, 0)
-    try:
-        part: Checked | None = pickle.loads(data) if status == 0 else None
-    except Exception:  # a truncated answer: the child died while writing
-        part = None
+    part: Checked | None = forking.collect(child)
     return part if part is not None else check(share)
 
 
@@ -216,17 +191,6 @@ def _ordered(count: int, found: Checked) -> list[PageResult]:
     for i, result in found:
         results[i] = result
     return results
-
-
-def _deal(sizes: Sequence[int], count: int) -> list[list[int]]:
-    """Indexes of ``sizes`` in ``count`` shares of about equal total: largest first, each to the lightest share."""
-    shares: list[list[int]] = [[] for _ in range(count)]
-    totals = [0] * count
-    for i in sorted(range(len(sizes)), key=lambda i: -sizes[i]):
-        lightest = totals.index(min(totals))
-        shares[lightest].append(i)
-        totals[lightest] += sizes[i]
-    return shares
 
 
 def glossary_findings(glossary: Glossary, cache: PickleCache | None = None) -> list[Diagnostic]:
