@@ -3,15 +3,15 @@ the diagnostics and the caches are those of rendering every page in one process.
 
 from __future__ import annotations
 
+import json
+import subprocess
+import sys
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 
-import daeyeok.forking as forking
-import daeyeok.mathpool as mathpool
-import daeyeok.pagerender as pagerender
 from conftest import page
-from daeyeok.build import build
 from daeyeok.mathrender import katex_available
 
 KEYS = 8
@@ -31,81 +31,95 @@ def tree(out: Path) -> dict[str, bytes]:
     return {p.relative_to(out).as_posix(): p.read_bytes() for p in sorted(out.rglob("*")) if p.is_file()}
 
 
-def built(root: Path, out: Path, **kwargs: bool) -> tuple[dict[str, bytes], list[str], dict[str, int], list[str]]:
-    """The output tree, the diagnostics, the stats and the files the build says it wrote (what
-    the manifest of an unchanged site records)."""
-    result = build(root, out, **kwargs)
-    assert result.written, [d.format() for d in result.diagnostics]
-    return tree(out), [d.format() for d in result.diagnostics], dict(result.stats), sorted(result.files)
-
-
-@pytest.fixture
-def forks(monkeypatch):  # type: ignore[no-untyped-def]
-    """Fork for any build with two keys or more; the list holds one entry per fork."""
-    started: list[int] = []
-    real = forking.fork
-
-    def spy(work):  # type: ignore[no-untyped-def]
-        child = real(work)
-        started.append(child.pid)
-        return child
-
-    monkeypatch.setattr(pagerender, "FORK_MIN_KEYS", 2)
-    monkeypatch.setattr(pagerender.forking, "fork", spy)
-    return started
-
-
-def test_forked_rendering_writes_what_one_process_writes(make_site, tmp_path, monkeypatch, forks) -> None:  # type: ignore[no-untyped-def]
-    root = site(make_site)
-    forked = built(root, tmp_path / "forked", use_cache=False)
-    assert len(forks) == 1
-    monkeypatch.setattr(pagerender, "FORK_MIN_KEYS", 10_000)
-    serial = built(root, tmp_path / "serial", use_cache=False)
-    assert len(forks) == 1
-    assert forked[0] == serial[0]
-    assert forked[1] == serial[1] and any("nowhere" in d for d in forked[1])  # the child's diagnostics arrive
-    assert forked[2] == serial[2]
-    assert forked[3] == serial[3] and "ko/p1/index.html" in forked[3]
-
-
-def test_a_failing_child_costs_time_not_pages(make_site, tmp_path, monkeypatch, forks) -> None:  # type: ignore[no-untyped-def]
-    root = site(make_site)
-
-    def broken(*args):  # type: ignore[no-untyped-def]
+# Each build runs in a fresh interpreter: a process where V8 (KaTeX) ever ran keeps its threads,
+# and a process with threads never forks (daeyeok.forking.can_fork), as an earlier test's
+# in-process KaTeX would make this one.
+_RUN = """
+import json, sys
+from pathlib import Path
+import daeyeok.forking as forking, daeyeok.mathpool as mathpool, daeyeok.pagerender as pagerender
+args = json.loads(sys.argv[1])
+pagerender.FORK_MIN_KEYS = args["fork_min"]
+mathpool.MIN_FORMULAS = args["math_min"]
+forks = []
+real = forking.fork
+def spy(work):
+    child = real(work)
+    forks.append(child.pid)
+    return child
+forking.fork = spy
+if args["broken"]:
+    def broken(renderer, share):
+        share.queue.take()
+        share.queue.take()  # two keys taken, then the child dies without rendering them
         raise RuntimeError("the child fails")
+    pagerender._render_share = broken
+from daeyeok.build import build
+r = build(Path(args["root"]), Path(args["out"]), use_cache=args["cache"])
+print(json.dumps({"forks": len(forks), "written": r.written, "diagnostics": [d.format() for d in r.diagnostics], "stats": r.stats, "files": sorted(r.files)}))
+"""
 
-    monkeypatch.setattr(pagerender, "_render_share", broken)
-    failed = built(root, tmp_path / "failed", use_cache=False)
-    assert len(forks) == 1
-    monkeypatch.setattr(pagerender, "FORK_MIN_KEYS", 10_000)
-    assert failed == built(root, tmp_path / "serial", use_cache=False)
+
+@dataclass
+class Built:
+    tree: dict[str, bytes]
+    diagnostics: list[str]
+    stats: dict[str, int]
+    files: list[str]  # what the build says it wrote (what the manifest of an unchanged site records)
+    forks: int
 
 
-def test_the_childs_pages_reach_the_page_cache(make_site, tmp_path, forks) -> None:  # type: ignore[no-untyped-def]
+def built(root: Path, out: Path, *, fork: bool, cache: bool = True, broken: bool = False, math_min: int = 400) -> Built:
+    args = {"root": str(root), "out": str(out), "fork_min": 2 if fork else 10_000, "cache": cache, "broken": broken, "math_min": math_min}
+    run = subprocess.run([sys.executable, "-c", _RUN, json.dumps(args)], capture_output=True, text=True, timeout=300)
+    assert run.returncode == 0, run.stderr
+    answer = json.loads(run.stdout.splitlines()[-1])
+    assert answer["written"], answer["diagnostics"]
+    return Built(tree(out), answer["diagnostics"], answer["stats"], answer["files"], answer["forks"])
+
+
+def test_forked_rendering_writes_what_one_process_writes(make_site, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    root = site(make_site)
+    forked = built(root, tmp_path / "forked", fork=True, cache=False)
+    serial = built(root, tmp_path / "serial", fork=False, cache=False)
+    assert (forked.forks, serial.forks) == (1, 0)
+    assert forked.tree == serial.tree
+    assert forked.diagnostics == serial.diagnostics and any("nowhere" in d for d in forked.diagnostics)  # the child's diagnostics arrive
+    assert forked.stats == serial.stats
+    assert forked.files == serial.files and "ko/p1/index.html" in forked.files
+
+
+def test_a_failing_child_costs_time_not_pages(make_site, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    root = site(make_site)
+    failed = built(root, tmp_path / "failed", fork=True, cache=False, broken=True)
+    serial = built(root, tmp_path / "serial", fork=False, cache=False)
+    assert failed.forks == 1
+    assert (failed.tree, failed.diagnostics, failed.files) == (serial.tree, serial.diagnostics, serial.files)
+
+
+def test_the_childs_pages_reach_the_page_cache(make_site, tmp_path) -> None:  # type: ignore[no-untyped-def]
     """Pages the child rendered are cached (by its own connection) and kept by the parent's pruning:
     after an edit every other page comes from the cache, and the output matches a build without one."""
     root = site(make_site)
     out = tmp_path / "out"
-    first = built(root, out)
-    assert first[2]["pages_cached"] == 0
+    first = built(root, out, fork=True)
+    assert first.forks == 1 and first.stats["pages_cached"] == 0
     path = root / "content/ko/p5.md"
     path.write_text(path.read_text(encoding="utf-8") + "\n덧붙인 문단.\n", encoding="utf-8")
-    edited = built(root, out)
-    outputs = first[2]["pages"] + sum(1 for name in first[0] if name.endswith("/parallel/index.html"))
-    assert edited[2]["pages_cached"] == outputs - 2  # all but the edited page and its parallel view
-    assert edited[0] == built(root, tmp_path / "fresh", use_cache=False)[0]
+    edited = built(root, out, fork=True)
+    outputs = first.stats["pages"] + sum(1 for name in first.tree if name.endswith("/parallel/index.html"))
+    assert edited.stats["pages_cached"] == outputs - 2  # all but the edited page and its parallel view
+    assert edited.tree == built(root, tmp_path / "fresh", fork=False, cache=False).tree
 
 
 @pytest.mark.skipif(not katex_available(), reason="KaTeX assets not vendored (make setup)")
-def test_formulas_typeset_by_workers_reach_the_child(make_site, tmp_path, monkeypatch, forks) -> None:  # type: ignore[no-untyped-def]
+def test_formulas_typeset_by_workers_reach_the_child(make_site, tmp_path) -> None:  # type: ignore[no-untyped-def]
     """With the KaTeX workers and the formula cache: the child reads what the workers typeset
     through its own connection (nothing typeset twice), and the counts match one process."""
     root = site(make_site)
-    monkeypatch.setattr(mathpool, "MIN_FORMULAS", 1)
-    forked = built(root, tmp_path / "forked")
-    assert len(forks) == 1
+    forked = built(root, tmp_path / "forked", fork=True, math_min=1)
+    assert forked.forks == 1
     (root / ".daeyeok-cache").rename(tmp_path / "cache-of-forked")
-    monkeypatch.setattr(pagerender, "FORK_MIN_KEYS", 10_000)
-    serial = built(root, tmp_path / "serial")
-    assert forked[0] == serial[0] and forked[1] == serial[1]
-    assert forked[2]["formulas_rendered"] == serial[2]["formulas_rendered"] > 0
+    serial = built(root, tmp_path / "serial", fork=False, math_min=1)
+    assert (forked.tree, forked.diagnostics) == (serial.tree, serial.diagnostics)
+    assert forked.stats["formulas_rendered"] == serial.stats["formulas_rendered"] > 0

@@ -28,7 +28,7 @@ from .mathpool import MathPool, start_pool
 from .mathrender import MathCache, MathRenderer, create_engine
 from .model import Document, Glossary, SiteConfig
 from .pagecache import CachedRenderer, site_key
-from .pagerender import abandon_share, finish_share, page_groups, render_groups, start_share
+from .pagerender import page_groups, start_share
 from .parse import parse_document
 from .picklecache import PickleCache
 from .render import SiteRenderer, robots_txt
@@ -254,16 +254,15 @@ def render_site(
     page_outputs = {output_file(page_path(page.lang, page.key)) for page in site.pages()}  # a real page always wins its URL
     # on a large build a forked child renders part of the pages (daeyeok.pagerender), started
     # before Pagefind, which indexes in its own process while the pages render (daeyeok.search)
-    mine, share = start_share(renderer, page_groups(site), files, page_outputs)
+    share = start_share(renderer, page_groups(site), files, page_outputs)
     job = None
     try:
         job = SearchJob(site) if search else None
-        render_groups(renderer, mine, files, diags, page_outputs)
-        finish_share(share, renderer, files, diags, page_outputs)
-        share = None
+        share.render_mine(diags)
+        share.finish(diags)
         _render_generated(prepared, renderer, files, diags)
     except BaseException:
-        abandon_share(share)
+        share.abandon()
         if job is not None:
             job.close()  # no Pagefind process or temporary directory outlives a failed render
         raise

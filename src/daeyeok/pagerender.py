@@ -1,17 +1,20 @@
-"""The site's pages rendered one key at a time, part of them in a forked child on large builds.
+"""The site's pages rendered one key at a time, by this process and, on large builds, a forked child.
 
 A key's pages (every language) and their parallel views are rendered
 together, so a parallel view reuses both bodies (:meth:`SiteRenderer.body`)
-and they are forgotten right after.  On a build with many pages to render, a
-forked child takes the larger part of the keys (:data:`CHILD_SHARE`: this
-process also computes the search documents meanwhile) and writes its files
-straight into the staging directory; it sends back only their names, its
-diagnostics, the page-cache keys it used and the formulas it typeset for the
-formula cache.  Before the fork no formula has been typeset in this process,
-so no V8 thread exists (:class:`~daeyeok.mathrender.KatexEngine` starts V8 at
-the first formula), and SQLite connections are not shared: the child opens
-its own (:meth:`PickleCache.reopen_in_child`, :class:`ChildMathCache`).  A
-child that fails costs time: its keys are rendered here.
+and they are forgotten right after.  On a build with many keys, a forked
+child and this process take keys from one queue (:class:`WorkQueue`) until
+none is left: this process computes the search documents first, and how long
+that takes against rendering varies by site (a third of the rendering on
+bilingual sites, two thirds on a Korean-only one), so fixed shares would leave
+one core idle.  The child writes its files straight into the staging
+directory and sends back only their names, its diagnostics, the page-cache
+keys it used and the formulas it typeset for the formula cache.  Before the
+fork no formula has been typeset in this process, so no V8 thread exists
+(:class:`~daeyeok.mathrender.KatexEngine` starts V8 at the first formula), and
+SQLite connections are not shared: the child opens its own
+(:meth:`PickleCache.reopen_in_child`, :class:`ChildMathCache`).  A child that
+fails costs time: every key it took is rendered here again.
 """
 
 from __future__ import annotations
@@ -20,7 +23,7 @@ import contextlib
 import os
 import signal
 from collections.abc import MutableMapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from . import forking
 from .diagnostics import Diagnostic, warning
@@ -33,8 +36,6 @@ from .writer import StagedFiles
 
 #: a child renders part of the pages when at least this many keys are to be rendered
 FORK_MIN_KEYS = int(os.environ.get("DAEYEOK_RENDER_FORK_MIN", "24"))
-#: the child's part of the keys (by text size); this process computes the search documents too
-CHILD_SHARE = 0.6
 
 Group = list[Page]
 
@@ -80,30 +81,100 @@ class ShareResult:
     formulas_to_store: list[tuple[str, MathResult]]
 
 
+class WorkQueue:
+    """Group indexes in a pipe both processes read: whoever is free takes the next group.
+
+    Reads of 4 bytes from a pipe are atomic, so no group is taken twice.  The
+    indexes are written before the fork, largest group first, so the queue
+    never blocks: a pipe holds 64 KB, and past 16,000 groups an entry names a
+    run of neighbouring groups.  This process computes the search documents
+    before it starts taking groups; the child takes groups from the start.
+    """
+
+    SIZE = 4
+
+    def __init__(self, order: Sequence[int]):
+        per = max(1, -(-len(order) // 15_000))
+        self.runs = [list(order[i : i + per]) for i in range(0, len(order), per)]
+        read_end, write_end = os.pipe()
+        with os.fdopen(write_end, "wb") as out:
+            out.write(b"".join(i.to_bytes(self.SIZE, "little") for i in range(len(self.runs))))
+        self._read = read_end
+
+    def take(self) -> list[int] | None:
+        """The next run of group indexes, or ``None`` when every run is taken."""
+        data = os.read(self._read, self.SIZE)
+        return self.runs[int.from_bytes(data, "little")] if len(data) == self.SIZE else None
+
+    def close(self) -> None:
+        os.close(self._read)
+
+
 @dataclass
 class Share:
-    """Keys being rendered by a forked child; :func:`finish_share` merges them in."""
+    """The site's key groups, rendered by this process and (on large builds) a forked child that
+    takes groups from the same :class:`WorkQueue`."""
 
-    child: forking.Child
-    groups: list[Group]
+    renderer: SiteRenderer
+    groups: Sequence[Group]
+    files: MutableMapping[str, bytes]
+    page_outputs: set[str]
+    queue: WorkQueue | None = None
+    child: forking.Child | None = None
+    done: set[int] = field(default_factory=set)
+
+    def render_mine(self, diags: list[Diagnostic]) -> None:
+        """Render groups until none is left (all of them without a child)."""
+        if self.queue is None:
+            render_groups(self.renderer, self.groups, self.files, diags, self.page_outputs)
+            self.done.update(range(len(self.groups)))
+            return
+        while (run := self.queue.take()) is not None:
+            render_groups(self.renderer, [self.groups[i] for i in run], self.files, diags, self.page_outputs)
+            self.done.update(run)
+
+    def finish(self, diags: list[Diagnostic]) -> None:
+        """Merge what the child rendered; render here every group it may not have finished when it failed."""
+        if self.child is None:
+            return
+        child, self.child = self.child, None
+        result: ShareResult | None = forking.collect(child)
+        if self.queue is not None:
+            self.queue.close()
+            self.queue = None
+        if result is None:
+            rest = [i for i in range(len(self.groups)) if i not in self.done]
+            render_groups(self.renderer, [self.groups[i] for i in rest], self.files, diags, self.page_outputs)
+            return
+        _merge(result, self.renderer, self.files, diags)
+
+    def abandon(self) -> None:
+        """Stop and reap the child (the build failed in this process)."""
+        if self.child is not None:
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(self.child.pid, signal.SIGKILL)
+            forking.collect(self.child)
+            self.child = None
+        if self.queue is not None:
+            self.queue.close()
+            self.queue = None
 
 
-def start_share(renderer: SiteRenderer, groups: Sequence[Group], files: MutableMapping[str, bytes], page_outputs: set[str]) -> tuple[list[Group], Share | None]:
-    """The groups this process renders, and the child rendering the others (``None``: no child;
-    too few keys, output not staged on disk, or threads running)."""
+def start_share(renderer: SiteRenderer, groups: Sequence[Group], files: MutableMapping[str, bytes], page_outputs: set[str]) -> Share:
+    """The site's groups to render; a child is forked to take part unless there are too few keys,
+    the output is not staged on disk, or threads are running."""
+    share = Share(renderer, groups, files, page_outputs)
     if len(groups) < FORK_MIN_KEYS or not isinstance(files, StagedFiles) or not forking.can_fork():
-        return list(groups), None
-    sizes = [sum(len(p.doc.source.text) for p in group) for group in groups]
-    mine, theirs = forking.deal(sizes, [1.0 - CHILD_SHARE, CHILD_SHARE])
-    mine_groups = [groups[i] for i in sorted(mine)]
-    their_groups = [groups[i] for i in sorted(theirs)]
+        return share
+    sizes = [sum(len(p.doc.source.text) * (2 if renderer.parallel_page(p) is not None else 1) for p in group) for group in groups]
+    share.queue = WorkQueue(sorted(range(len(groups)), key=lambda i: (-sizes[i], i)))
     renderer.math.cache.commit()  # the formulas typeset by the workers, visible to the child's connection
-    child = forking.fork(lambda: _render_share(renderer, their_groups, files, page_outputs))
-    return mine_groups, Share(child, their_groups)
+    share.child = forking.fork(lambda: _render_share(renderer, share))
+    return share
 
 
-def _render_share(renderer: SiteRenderer, groups: Sequence[Group], files: StagedFiles, page_outputs: set[str]) -> ShareResult:
-    """In the child: connections of its own, render, store the page cache, report."""
+def _render_share(renderer: SiteRenderer, share: Share) -> ShareResult:
+    """In the child: connections of its own, render what it takes from the queue, store the page cache, report."""
     math = renderer.math
     cache = ChildMathCache(math.cache.path if math.cache.enabled else None)
     math.cache = cache
@@ -112,13 +183,13 @@ def _render_share(renderer: SiteRenderer, groups: Sequence[Group], files: Staged
         store.reopen_in_child()
     used_before, hits_before = set(_used(renderer)), _hits(renderer)
     rendered_before, cached_before = math.rendered, math.cached
-    written_before = len(files)
+    written_before = len(share.files)
     diags: list[Diagnostic] = []
-    render_groups(renderer, groups, files, diags, page_outputs)
+    share.render_mine(diags)
     if store is not None:
         store.close()  # written before the parent reads this answer and prunes the cache
     return ShareResult(
-        list(files)[written_before:],
+        list(share.files)[written_before:],
         diags,
         _used(renderer) - used_before,
         _hits(renderer) - hits_before,
@@ -128,14 +199,7 @@ def _render_share(renderer: SiteRenderer, groups: Sequence[Group], files: Staged
     )
 
 
-def finish_share(share: Share | None, renderer: SiteRenderer, files: MutableMapping[str, bytes], diags: list[Diagnostic], page_outputs: set[str]) -> None:
-    """Merge what the child rendered; render its keys here when it failed."""
-    if share is None:
-        return
-    result: ShareResult | None = forking.collect(share.child)
-    if result is None:
-        render_groups(renderer, share.groups, files, diags, page_outputs)
-        return
+def _merge(result: ShareResult, renderer: SiteRenderer, files: MutableMapping[str, bytes], diags: list[Diagnostic]) -> None:
     assert isinstance(files, StagedFiles)
     files.adopt(result.names)
     diags += result.diagnostics
@@ -147,14 +211,6 @@ def finish_share(share: Share | None, renderer: SiteRenderer, files: MutableMapp
     math.cached += result.formulas_cached
     for key, typeset in result.formulas_to_store:
         math.cache.put(key, typeset)
-
-
-def abandon_share(share: Share | None) -> None:
-    """Stop and reap the child (the build failed in this process)."""
-    if share is not None:
-        with contextlib.suppress(ProcessLookupError):
-            os.kill(share.child.pid, signal.SIGKILL)
-        forking.collect(share.child)
 
 
 def _used(renderer: SiteRenderer) -> set[str]:
