@@ -87,3 +87,31 @@ def test_parallel_rows_pair_blocks_in_order() -> None:
 def test_git_log_output_gives_the_newest_date_per_file() -> None:
     out = "\x002026-03-02\ncontent/ko/a.md\n\n\x002026-01-01\ncontent/ko/a.md\ncontent/en/a.md\n"
     assert parse_log(out) == {"content/ko/a.md": "2026-03-02", "content/en/a.md": "2026-01-01"}
+
+
+def test_a_build_stopped_before_rendering_leaves_no_pagefind_behind(tmp_path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """The command line's build starts Pagefind during the checks; when it stops before the
+    pages render, the process is stopped and its temporary directory removed."""
+    import pytest
+
+    import daeyeok.build as build_module
+    from daeyeok.search import SearchJob
+
+    started: list[SearchJob] = []
+    real_init = SearchJob.__init__
+
+    def spy(self, site):  # type: ignore[no-untyped-def]
+        real_init(self, site)
+        started.append(self)
+
+    def broken_engine(preferred: str):  # type: ignore[no-untyped-def]
+        raise RuntimeError("no engine")
+
+    monkeypatch.setattr(SearchJob, "__init__", spy)
+    monkeypatch.setattr(build_module, "create_engine", broken_engine)
+    with pytest.raises(RuntimeError, match="no engine"):
+        build(SITE, tmp_path / "out", use_cache=False)
+    assert len(started) == 1 and started[0].run is not None
+    run = started[0].run
+    assert run._proc is None and run._tmp is None, "Pagefind stopped and its directory removed"
+    assert not (tmp_path / "out").exists()

@@ -174,7 +174,7 @@ def prepare(
     terms: bool = True,
     with_status: bool = True,
     use_cache: bool = True,
-    after_parse: Callable[[SiteConfig, Mapping[tuple[str, str], Document]], None] | None = None,
+    after_assemble: Callable[[Site], None] | None = None,
     background_terms: bool = False,
 ) -> Prepared:
     """Load, parse and check; raises :class:`DiagnosticError` when there is nothing to build.
@@ -182,8 +182,9 @@ def prepare(
     ``terms=False`` leaves the glossary checks to the caller (``daeyeok check`` runs them
     itself, unfiltered by site.yml's ``glossary_check``); ``with_status=False`` skips the
     translation status (alignment, structure findings), which ``check`` does not report.  Parsed pages come from the
-    on-disk cache (:mod:`daeyeok.doccache`) unless ``use_cache`` is off.  ``after_parse`` is
-    told the parsed pages before the checks run (the build starts typesetting formulas then).
+    on-disk cache (:mod:`daeyeok.doccache`) unless ``use_cache`` is off.  ``after_assemble`` is
+    given the site before the checks run (the build starts typesetting formulas and indexing
+    the pages for search then).
     ``background_terms``: check glossary terms in a forked child meanwhile (only for a caller
     without threads: the command line's build, before its formula workers start).
     """
@@ -193,7 +194,14 @@ def prepare(
         try:
             steps = PrepareSteps(cache, found_cache)
             return prepare(
-                root, base_url, steps=steps, sources=sources, terms=terms, with_status=with_status, after_parse=after_parse, background_terms=background_terms
+                root,
+                base_url,
+                steps=steps,
+                sources=sources,
+                terms=terms,
+                with_status=with_status,
+                after_assemble=after_assemble,
+                background_terms=background_terms,
             )
         finally:
             cache.close()
@@ -216,8 +224,8 @@ def prepare(
     status_to_do = with_status and source_language(config.languages) is not None
     later = check_terms_later(site, steps.results_cache, share=not status_to_do) if terms and background_terms and config.glossary_check != "off" else None
     try:
-        if after_parse is not None:
-            after_parse(config, docs)
+        if after_assemble is not None:
+            after_assemble(site)
         diags += check_site(site)
         status = None
         if with_status:
@@ -239,11 +247,18 @@ def make_renderer(prepared: Prepared, math: MathRenderer, cls: type[SiteRenderer
 
 
 def render_site(
-    prepared: Prepared, math: MathRenderer, renderer: SiteRenderer | None = None, *, search: bool = True, files: MutableMapping[str, bytes] | None = None
+    prepared: Prepared,
+    math: MathRenderer,
+    renderer: SiteRenderer | None = None,
+    *,
+    search: bool = True,
+    files: MutableMapping[str, bytes] | None = None,
+    job: SearchJob | None = None,
 ) -> tuple[MutableMapping[str, bytes], dict[str, Path], list[Diagnostic]]:
     """Every output file, into ``files`` (a dict in memory unless the caller stages them on disk,
     :class:`~daeyeok.writer.StagedFiles`). ``search=False`` leaves out the search index, which
-    the preview server rebuilds off the edit → reload path."""
+    the preview server rebuilds off the edit → reload path; ``job`` is a search index already
+    being built (the command line's build starts it before the checks)."""
     site, sources = prepared.site, prepared.sources
     renderer = renderer or make_renderer(prepared, math)
     renderer.status = prepared.status
@@ -255,9 +270,8 @@ def render_site(
     # on a large build a forked child renders part of the pages (daeyeok.pagerender), started
     # before Pagefind, which indexes in its own process while the pages render (daeyeok.search)
     share = start_share(renderer, page_groups(site), files, page_outputs)
-    job = None
     try:
-        job = SearchJob(site) if search else None
+        job = job if job is not None or not search else SearchJob(site)
         share.render_mine(diags)
         share.finish(diags)
         _render_generated(prepared, renderer, files, diags)
@@ -329,14 +343,18 @@ def build(
     page_store: PickleCache | None = None
     staged: StagedFiles | None = None  # a written build's files go to disk as they are rendered
 
-    def start_math(config: SiteConfig, docs: Mapping[tuple[str, str], Document]) -> None:
-        # formulas the cache lacks are typeset in worker processes while the checks run (daeyeok.mathpool)
-        pool = start_pool(config.math, docs.values(), cache)
+    jobs: list[SearchJob] = []
+
+    def start_background(site: Site) -> None:
+        # formulas the cache lacks are typeset in worker processes while the checks run
+        # (daeyeok.mathpool), and Pagefind indexes the pages (daeyeok.search) from then on too
+        pool = start_pool(site.config.math, site.docs.values(), cache)
         pools.extend([pool] if pool else [])
+        jobs.append(SearchJob(site))
 
     try:
         try:
-            prepared = prepare(root, base_url, sources=sources, use_cache=use_cache, after_parse=start_math, background_terms=True)
+            prepared = prepare(root, base_url, sources=sources, use_cache=use_cache, after_assemble=start_background, background_terms=True)
         except DiagnosticError as exc:
             return BuildResult(sorted_unique(exc.diagnostics))
         diags = list(prepared.diagnostics)
@@ -356,7 +374,7 @@ def build(
             renderer.attach_cache(page_store, site_key(renderer, (engine.name, engine.version), templates, static))
         try:
             staged = StagedFiles(out) if write else None
-            files, copies, found = render_site(prepared, math, renderer, files=staged)
+            files, copies, found = render_site(prepared, math, renderer, files=staged, job=jobs.pop() if jobs else None)
         except BaseException as exc:
             if staged is not None:
                 staged.discard()  # nothing of a failed render reaches the output
@@ -368,6 +386,8 @@ def build(
     finally:
         for pool in pools:
             pool.close()
+        for job in jobs:
+            job.close()  # a build that stopped before rendering: no Pagefind process outlives it
         if page_store is not None:
             page_store.close()
         cache.close()

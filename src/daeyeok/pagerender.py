@@ -4,10 +4,11 @@ A key's pages (every language) and their parallel views are rendered
 together, so a parallel view reuses both bodies (:meth:`SiteRenderer.body`)
 and they are forgotten right after.  On a build with many keys, a forked
 child and this process take keys from one queue (:class:`WorkQueue`) until
-none is left: this process computes the search documents first, and how long
-that takes against rendering varies by site (a third of the rendering on
-bilingual sites, two thirds on a Korean-only one), so fixed shares would leave
-one core idle.  The child writes its files straight into the staging
+none is left, so neither waits for the other whatever else this process does
+in between (:func:`daeyeok.build.render_site` computes the search documents
+there when no search index was started earlier; their cost against rendering
+varies by site, a third of it on bilingual sites, two thirds on a Korean-only
+one).  The child writes its files straight into the staging
 directory and sends back only their names, its diagnostics, the page-cache
 keys it used and the formulas it typeset for the formula cache.  Before the
 fork no formula has been typeset in this process, so no V8 thread exists
@@ -87,8 +88,7 @@ class WorkQueue:
     Reads of 4 bytes from a pipe are atomic, so no group is taken twice.  The
     indexes are written before the fork, largest group first, so the queue
     never blocks: a pipe holds 64 KB, and past 16,000 groups an entry names a
-    run of neighbouring groups.  This process computes the search documents
-    before it starts taking groups; the child takes groups from the start.
+    run of neighbouring groups.
     """
 
     SIZE = 4
