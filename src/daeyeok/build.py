@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import dataclasses
 import functools
-from collections.abc import Callable, Mapping, MutableMapping
+from collections.abc import Callable, Mapping, MutableMapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -17,7 +17,7 @@ from . import manifest
 from .checks import check_site
 from .config import parse_config
 from .diagnostics import Diagnostic, DiagnosticError, Severity, error, has_errors, sorted_unique, warning
-from .doccache import DocCache, cached_parse
+from .doccache import DocCache, Parsed, parse_shared
 from .glossary import parse_glossary
 from .glossary_page import glossary_path
 from .glossary_page import published as glossary_published
@@ -86,9 +86,14 @@ def load_config(sources: SiteSources, base_url: str | None) -> tuple[SiteConfig 
 
 
 def parse_pages(
-    sources: SiteSources, config: SiteConfig, parse: Callable[[TextFile, str], tuple[Document | None, list[Diagnostic]]] = parse_document
+    sources: SiteSources,
+    config: SiteConfig,
+    parse: Callable[[TextFile, str], Parsed] = parse_document,
+    *,
+    many: Callable[[Sequence[tuple[TextFile, str]]], list[Parsed]] | None = None,
 ) -> tuple[dict[tuple[str, str], Document], list[Diagnostic]]:
-    docs: dict[tuple[str, str], Document] = {}
+    """Every page of the site's languages, by ``parse`` one at a time or by ``many`` all at once."""
+    items: list[tuple[TextFile, str]] = []
     diags: list[Diagnostic] = []
     for lang, files in sorted(sources.pages.items()):
         if lang not in config.languages:
@@ -102,11 +107,13 @@ def parse_pages(
                 )
             )
             continue
-        for source in files:
-            doc, found = parse(source, lang)
-            diags.extend(found)
-            if doc is not None:
-                docs[(lang, doc.key)] = doc
+        items += [(source, lang) for source in files]
+    results = many(items) if many is not None else [parse(source, lang) for source, lang in items]
+    docs: dict[tuple[str, str], Document] = {}
+    for (_, lang), (doc, found) in zip(items, results, strict=True):
+        diags.extend(found)
+        if doc is not None:
+            docs[(lang, doc.key)] = doc
     return docs, diags
 
 
@@ -156,7 +163,7 @@ class PrepareSteps:
 
     def parse_pages(self, sources: SiteSources, config: SiteConfig) -> tuple[dict[tuple[str, str], Document], list[Diagnostic]]:
         if self.doc_cache is not None:
-            return parse_pages(sources, config, functools.partial(cached_parse, self.doc_cache))
+            return parse_pages(sources, config, many=functools.partial(parse_shared, self.doc_cache))
         return parse_pages(sources, config)
 
     def load_glossary(self, sources: SiteSources) -> tuple[Glossary | None, list[Diagnostic]]:

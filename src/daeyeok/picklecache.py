@@ -121,9 +121,16 @@ class PickleCache:
         if self._db is None:
             return
         try:
-            data = zlib.compress(pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL), 1)
+            pickled = pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
         except (pickle.PicklingError, TypeError, AttributeError, RecursionError):
             return
+        self.put_pickled(key, pickled)
+
+    def put_pickled(self, key: str, pickled: bytes) -> None:
+        """:meth:`put` for a value already pickled (a forked child's answer)."""
+        if self._db is None:
+            return
+        data = zlib.compress(pickled, 1)
         with self._lock:
             self._pending.append((key, data))
             self._pending_bytes += len(data)
