@@ -100,8 +100,8 @@ def test_a_build_stopped_before_rendering_leaves_no_pagefind_behind(tmp_path, mo
     started: list[SearchJob] = []
     real_init = SearchJob.__init__
 
-    def spy(self, site):  # type: ignore[no-untyped-def]
-        real_init(self, site)
+    def spy(self, site, cache=None):  # type: ignore[no-untyped-def]
+        real_init(self, site, cache)
         started.append(self)
 
     def broken_engine(preferred: str):  # type: ignore[no-untyped-def]
@@ -115,3 +115,35 @@ def test_a_build_stopped_before_rendering_leaves_no_pagefind_behind(tmp_path, mo
     run = started[0].run
     assert run._proc is None and run._tmp is None, "Pagefind stopped and its directory removed"
     assert not (tmp_path / "out").exists()
+
+
+def test_cached_search_documents_follow_edits_and_the_vocabulary(make_site, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """A page's search document comes from the cache while its text, the glossary and the
+    vocabulary's answer for its word endings are unchanged; an edit elsewhere that takes a word
+    out of the vocabulary changes the helper words of a page that was not edited."""
+    from conftest import page
+    from daeyeok.picklecache import PickleCache
+
+    root = make_site({"content/ko/a.md": page("가", "고양이그림을 모은다.\n"), "content/ko/b.md": page("나", "그림은 빛이다.\n")})
+    store = tmp_path / "search.sqlite"
+
+    hits: list[int] = []
+
+    def documents(cached: bool) -> dict[str, str]:
+        cache = PickleCache(store, "search") if cached else None
+        try:
+            return {d.site_path: d.html for d in search_documents(prepare(root).site, cache)}
+        finally:
+            if cache is not None:
+                hits.append(cache.hits)
+                cache.close()
+
+    first = documents(cached=True)
+    assert first == documents(cached=False) and f"{MARK}그림" in first["ko/a/"]
+    assert documents(cached=True) == first
+    assert hits[-1] > len(first), "every document (and every page's stems) from the cache"
+    b = root / "content/ko/b.md"
+    b.write_text(b.read_text(encoding="utf-8").replace("그림은", "사진은"), encoding="utf-8")
+    edited = documents(cached=True)
+    assert edited == documents(cached=False)
+    assert f"{MARK}그림" not in edited["ko/a/"], "page a was not edited, but its helper word left the vocabulary"

@@ -357,7 +357,13 @@ def build(
         # (daeyeok.mathpool), and Pagefind indexes the pages (daeyeok.search) from then on too
         pool = start_pool(site.config.math, site.docs.values(), cache)
         pools.extend([pool] if pool else [])
-        jobs.append(SearchJob(site))
+        # search documents of unchanged pages come from .daeyeok-cache/search.sqlite
+        store = PickleCache(root / CACHE_DIR / "search.sqlite", "search") if use_cache else None
+        try:
+            jobs.append(SearchJob(site, store))
+        finally:
+            if store is not None:
+                store.close()
 
     try:
         try:

@@ -21,10 +21,12 @@ from importlib.resources import files as package_files
 
 from ..align import extract_blocks
 from ..diagnostics import Diagnostic, warning
+from ..model import Document
+from ..picklecache import PickleCache, content_key
 from ..site import Site
 from ..urls import page_path
 from .documents import SearchDocument, search_document
-from .expand import Expander, query_rules, term_forms, vocabulary
+from .expand import Expander, ending_candidates, query_rules, term_forms, text_stems, vocabulary_of
 from .index import BUNDLE_DIR, PagefindRun, SearchIndexError
 
 __all__ = ["BUNDLE_DIR", "SCRIPT", "SearchJob", "search_documents", "search_script"]
@@ -34,18 +36,61 @@ SCRIPT = "assets/daeyeok-search.js"
 _RULES_PLACEHOLDER = "/*DAEYEOK_RULES*/{}"
 
 
-def search_documents(site: Site) -> list[SearchDocument]:
+def search_documents(site: Site, cache: PickleCache | None = None) -> list[SearchDocument]:
     """A search document for every published page that a search engine may index, fallback pages included.
 
     A page still showing the other language's text is indexed under its own
     URL's language: a Korean reader searching the Korean site finds the
     lecture that is not translated yet.
+
+    With ``cache``, a page's document is kept between builds, keyed by the page,
+    its text and the glossary, together with the vocabulary's answer for every
+    word ending the page may look up (:func:`~.expand.ending_candidates`): after
+    an edit, only the edited pages and those whose helper words the edit changes
+    are built again (they were most of an edit build: 2.9 s of 7.5 on the 20x
+    Korean site).  Unused entries are dropped.
     """
     pages = site.pages()
-    korean = [block.text for doc in site.docs.values() if doc.lang == "ko" for block in extract_blocks(doc)]
     glossary_words = [form for term in site.glossary.terms for form in term_forms(term).korean] if site.glossary else []
-    expander = Expander(site.glossary, vocabulary(korean, glossary_words))
-    return [search_document(page, page_path(page.lang, page.key), expander) for page in pages]
+    store = cache if cache is not None and cache.enabled else None
+    glossary = content_key("search-glossary", repr(site.glossary.terms) if site.glossary else "")
+    korean = [doc for doc in site.docs.values() if doc.lang == "ko"]
+    stems = [_stems(store, doc) for doc in korean]
+    words = vocabulary_of(stems, glossary_words)
+    expander: Expander | None = None
+    documents: list[SearchDocument] = []
+    used: set[str] = set()
+    for page in pages:
+        site_path = page_path(page.lang, page.key)
+        key = content_key("search-doc", glossary, page.lang, page.key, site_path, page.doc.lang, page.doc.content_id)
+        used.add(key)
+        kept = store.get(key) if store is not None else None
+        if kept is not None and frozenset(t for t in kept[0] if t in words) == kept[1]:
+            documents.append(SearchDocument(page.lang, site_path, kept[2]))
+            continue
+        if expander is None:
+            expander = Expander(site.glossary, words)
+        document = search_document(page, site_path, expander)
+        documents.append(document)
+        if store is not None:
+            candidates = ending_candidates(b.text for b in extract_blocks(page.doc)) if page.doc.lang == "ko" else frozenset()
+            store.put(key, (candidates, frozenset(t for t in candidates if t in words), document.html))
+    if store is not None:
+        store.retain(used | {_stems_key(doc) for doc in korean})
+    return documents
+
+
+def _stems(store: PickleCache | None, doc: Document) -> frozenset[str]:
+    """A Korean page's part of the vocabulary, kept between builds like its search document."""
+
+    def compute() -> frozenset[str]:
+        return text_stems(block.text for block in extract_blocks(doc))
+
+    return compute() if store is None else store.fetch(_stems_key(doc), compute)
+
+
+def _stems_key(doc: Document) -> str:
+    return content_key("search-stems", doc.content_id)
 
 
 def search_script() -> bytes:
@@ -58,12 +103,12 @@ def search_script() -> bytes:
 class SearchJob:
     """The search index being built (Pagefind runs as its own process); :meth:`files` collects it."""
 
-    def __init__(self, site: Site):
+    def __init__(self, site: Site, cache: PickleCache | None = None):
         self.site = site
         self.error: SearchIndexError | None = None
         self.run: PagefindRun | None = None
         try:
-            self.run = PagefindRun(search_documents(site))
+            self.run = PagefindRun(search_documents(site, cache))
         except SearchIndexError as exc:
             self.error = exc
 

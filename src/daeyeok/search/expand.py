@@ -105,11 +105,34 @@ def word_endings(word: str, vocabulary: Set[str]) -> list[str]:
 
 def vocabulary(texts: Iterable[str], glossary_words: Iterable[str] = ()) -> frozenset[str]:
     """Every Hangul word stem of ``texts`` (particles stripped) and the glossary's Korean words."""
-    words = {strip_particles(m.group()) for text in texts for m in _HANGUL_RUN.finditer(text)}
+    return vocabulary_of([text_stems(texts)], glossary_words)
+
+
+def text_stems(texts: Iterable[str]) -> frozenset[str]:
+    """The Hangul word stems of ``texts`` (one page's part of :func:`vocabulary`)."""
+    return frozenset(strip_particles(m.group()) for text in texts for m in _HANGUL_RUN.finditer(text))
+
+
+def vocabulary_of(stem_sets: Iterable[Set[str]], glossary_words: Iterable[str] = ()) -> frozenset[str]:
+    """:func:`vocabulary` from the stems of each page (:func:`text_stems`) and the glossary's Korean words."""
+    words: set[str] = set().union(*stem_sets)
     for form in glossary_words:
         words.update(m.group() for m in _HANGUL_RUN.finditer(form))
         words.add(form.replace(" ", ""))
     return frozenset(w for w in words if len(w) >= MIN_ENDING)
+
+
+def ending_candidates(texts: Iterable[str]) -> frozenset[str]:
+    """Every tail :func:`word_endings` may look up for the words of ``texts``: what a text's helper
+    words depend on in the vocabulary (a cached search document is reused while the vocabulary
+    answers the same for each of them)."""
+    tails: set[str] = set()
+    for text in texts:
+        for m in _HANGUL_RUN.finditer(text):
+            stem = strip_particles(m.group())
+            if len(stem) >= MIN_ENDINGS_WORD and _nounish(stem):
+                tails.update(stem[k:] for k in range(1, len(stem) - MIN_ENDING + 1))
+    return frozenset(tails)
 
 
 def joined_compounds(text: str) -> list[str]:
