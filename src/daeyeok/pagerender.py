@@ -178,11 +178,12 @@ def _render_share(renderer: SiteRenderer, share: Share) -> ShareResult:
     math = renderer.math
     cache = ChildMathCache(math.cache.path if math.cache.enabled else None)
     math.cache = cache
-    store = renderer.store if isinstance(renderer, CachedRenderer) else None
-    if store is not None:
+    math.rendered = math.cached = 0  # the child reports its own counts, added to the parent's
+    pages = renderer if isinstance(renderer, CachedRenderer) else None
+    store = pages.store if pages is not None else None
+    if pages is not None and store is not None:
         store.reopen_in_child()
-    used_before, hits_before = set(_used(renderer)), _hits(renderer)
-    rendered_before, cached_before = math.rendered, math.cached
+        pages.used, pages.hits = set(), 0
     written_before = len(share.files)
     diags: list[Diagnostic] = []
     share.render_mine(diags)
@@ -191,10 +192,10 @@ def _render_share(renderer: SiteRenderer, share: Share) -> ShareResult:
     return ShareResult(
         list(share.files)[written_before:],
         diags,
-        _used(renderer) - used_before,
-        _hits(renderer) - hits_before,
-        math.rendered - rendered_before,
-        math.cached - cached_before,
+        pages.used if pages is not None and store is not None else set(),
+        pages.hits if pages is not None else 0,
+        math.rendered,
+        math.cached,
         cache.recorded,
     )
 
@@ -211,11 +212,3 @@ def _merge(result: ShareResult, renderer: SiteRenderer, files: MutableMapping[st
     math.cached += result.formulas_cached
     for key, typeset in result.formulas_to_store:
         math.cache.put(key, typeset)
-
-
-def _used(renderer: SiteRenderer) -> set[str]:
-    return getattr(renderer, "used", set()) if isinstance(renderer, CachedRenderer) and renderer.store is not None else set()
-
-
-def _hits(renderer: SiteRenderer) -> int:
-    return renderer.hits if isinstance(renderer, CachedRenderer) else 0

@@ -187,11 +187,9 @@ class SiteRenderer:
         cached = self._bodies.get(key)
         if cached is not None:
             return cached
-        if (page.lang, page.key) in self.parallel_members():
-            marked = render_body(parser(), self.body_tokens(page), self._render_context(page, marked=True))
-            entry: tuple[RenderedBody, str | None] = (dataclasses.replace(marked, html=strip_marks(marked.html)), marked.html)
-        else:
-            entry = (render_body(parser(), self.body_tokens(page), self._render_context(page)), None)
+        marked = (page.lang, page.key) in self.parallel_members()
+        body = render_body(parser(), self.body_tokens(page), self._render_context(page, marked=marked))
+        entry = (dataclasses.replace(body, html=strip_marks(body.html)), body.html) if marked else (body, None)
         self._bodies[key] = entry
         return entry
 

@@ -8,6 +8,7 @@ site exactly as it was.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import tempfile
@@ -48,26 +49,45 @@ def _staging_dir(out: Path) -> Path:
         raise WriteError(f"cannot create a temporary directory in {parent}: {exc.strerror or exc}") from None
 
 
+def _make_parent(target: Path, made: set[Path]) -> None:
+    if target.parent not in made:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        made.add(target.parent)
+
+
 def _put(tmp: Path, rel: str, data: bytes, made: set[Path]) -> None:
     """Write one file; ``made`` holds the directories already created (a mkdir per file was
     ~10% of writing a 1,000-page site)."""
     target = tmp / _safe_rel(rel)
-    if target.parent not in made:
-        target.parent.mkdir(parents=True, exist_ok=True)
-        made.add(target.parent)
+    _make_parent(target, made)
     with open(target, "wb") as fh:
         fh.write(data)
+
+
+@contextlib.contextmanager
+def _removed_on_failure(tmp: Path, out: Path) -> Iterator[None]:
+    """Remove the staging directory ``tmp`` when the block fails; an OS error becomes a
+    :class:`WriteError` naming ``out``."""
+    try:
+        yield
+    except OSError as exc:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise WriteError(f"cannot write the site to {out}: {exc.strerror or exc}") from None
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
 
 
 def _swap(tmp: Path, out: Path, copies: Mapping[str, Path], written: Mapping[str, object]) -> None:
     """Copy ``copies`` (those not written) into ``tmp`` and swap it in as ``out``; ``tmp`` is removed on failure."""
     parent = out.parent
-    try:
+    made: set[Path] = set()
+    with _removed_on_failure(tmp, out):
         for rel in sorted(copies):
             if rel in written:
                 continue
             target = tmp / _safe_rel(rel)
-            target.parent.mkdir(parents=True, exist_ok=True)
+            _make_parent(target, made)
             shutil.copyfile(copies[rel], target)
         os.chmod(tmp, 0o755)
         old = None
@@ -86,12 +106,6 @@ def _swap(tmp: Path, out: Path, copies: Mapping[str, Path], written: Mapping[str
             raise
         if old is not None:
             shutil.rmtree(old, ignore_errors=True)
-    except OSError as exc:
-        shutil.rmtree(tmp, ignore_errors=True)
-        raise WriteError(f"cannot write the site to {out}: {exc.strerror or exc}") from None
-    except BaseException:
-        shutil.rmtree(tmp, ignore_errors=True)
-        raise
 
 
 class StagedFiles(MutableMapping[str, bytes]):
@@ -177,13 +191,7 @@ def write_site(out: Path, files: Mapping[str, bytes], copies: Mapping[str, Path]
         return
     tmp = _staging_dir(out)
     made: set[Path] = set()
-    try:
+    with _removed_on_failure(tmp, out):
         for rel in sorted(files):
             _put(tmp, rel, files[rel], made)
-    except OSError as exc:
-        shutil.rmtree(tmp, ignore_errors=True)
-        raise WriteError(f"cannot write the site to {out}: {exc.strerror or exc}") from None
-    except BaseException:
-        shutil.rmtree(tmp, ignore_errors=True)
-        raise
     _swap(tmp, out, copies, files)

@@ -24,6 +24,7 @@ from ..diagnostics import Diagnostic, warning
 from ..model import Document
 from ..picklecache import PickleCache, content_key
 from ..site import Site
+from ..terms.runner import glossary_key
 from ..urls import page_path
 from .documents import SearchDocument, search_document
 from .expand import Expander, ending_candidates, query_rules, term_forms, text_stems, vocabulary_of
@@ -53,7 +54,7 @@ def search_documents(site: Site, cache: PickleCache | None = None) -> list[Searc
     pages = site.pages()
     glossary_words = [form for term in site.glossary.terms for form in term_forms(term).korean] if site.glossary else []
     store = cache if cache is not None and cache.enabled else None
-    glossary = content_key("search-glossary", repr(site.glossary.terms) if site.glossary else "")
+    glossary = glossary_key(site.glossary) if site.glossary else ""
     korean = [doc for doc in site.docs.values() if doc.lang == "ko"]
     stems = [_stems(store, doc) for doc in korean]
     words = vocabulary_of(stems, glossary_words)
@@ -62,10 +63,10 @@ def search_documents(site: Site, cache: PickleCache | None = None) -> list[Searc
     used: set[str] = set()
     for page in pages:
         site_path = page_path(page.lang, page.key)
-        key = content_key("search-doc", glossary, page.lang, page.key, site_path, page.doc.lang, page.doc.content_id)
+        key = content_key("search-doc", glossary, page.lang, page.key, page.doc.lang, page.doc.content_id)
         used.add(key)
         kept = store.get(key) if store is not None else None
-        if kept is not None and frozenset(t for t in kept[0] if t in words) == kept[1]:
+        if kept is not None and _answers(kept[0], words) == kept[1]:
             documents.append(SearchDocument(page.lang, site_path, kept[2]))
             continue
         if expander is None:
@@ -74,10 +75,15 @@ def search_documents(site: Site, cache: PickleCache | None = None) -> list[Searc
         documents.append(document)
         if store is not None:
             candidates = ending_candidates(b.text for b in extract_blocks(page.doc)) if page.doc.lang == "ko" else frozenset()
-            store.put(key, (candidates, frozenset(t for t in candidates if t in words), document.html))
+            store.put(key, (candidates, _answers(candidates, words), document.html))
     if store is not None:
         store.retain(used | {_stems_key(doc) for doc in korean})
     return documents
+
+
+def _answers(candidates: frozenset[str], words: frozenset[str]) -> frozenset[str]:
+    """The word endings among ``candidates`` that the vocabulary holds."""
+    return candidates & words
 
 
 def _stems(store: PickleCache | None, doc: Document) -> frozenset[str]:
