@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import re
 import subprocess
 import sys
@@ -171,11 +172,14 @@ def test_command_line_exits_with_its_code_and_every_line_said(make_site) -> None
 
     root = make_site({"glossary.yml": glossary, "site.yml": MINIMAL_SITE_YML + "glossary_check: warning\n", **pages})
     command = [sys.executable, "-m", "daeyeok", "check", "--site", str(root), "--no-cache", "--format", "json"]
-    check = subprocess.run(command, capture_output=True, text=True, check=False)
+    buffered = {k: v for k, v in os.environ.items() if k != "PYTHONUNBUFFERED"}  # as a CI runner or a shell would run it
+    check = subprocess.run(command, capture_output=True, text=True, check=False, env=buffered)
     assert check.returncode == 1 and check.stdout.endswith("}\n"), check.stdout[-200:]
     findings = json.loads(check.stdout)["diagnostics"]  # stdout into a pipe is block-buffered: less than a buffer, still all of it
     assert sum(1 for f in findings if f["code"] == "term-avoided") == 3 * 2, check.stdout[-500:]
-    built = subprocess.run([sys.executable, "-m", "daeyeok", "build", "--site", str(root), "--no-cache"], capture_output=True, text=True, check=False)
+    built = subprocess.run(
+        [sys.executable, "-m", "daeyeok", "build", "--site", str(root), "--no-cache"], capture_output=True, text=True, check=False, env=buffered
+    )
     assert built.returncode == 0 and re.search(r"^built \d+ pages into ", built.stderr, re.M), built.stderr[-1000:]
     assert built.stderr.count("warning term-avoided") == 3 * 2
 
