@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -9,7 +11,7 @@ import pytest
 import daeyeok.mathpool as mathpool
 from conftest import page
 from daeyeok.build import build
-from daeyeok.mathrender import katex_available
+from daeyeok.mathrender import KatexEngine, katex_available, katex_dir
 
 pytestmark = pytest.mark.skipif(not katex_available(), reason="KaTeX assets not vendored (make setup)")
 
@@ -85,3 +87,48 @@ def test_a_worker_cut_off_mid_answer_keeps_what_arrived_whole(make_site, monkeyp
     monkeypatch.setattr(mathpool.MathPool, "results", spy)
     assert built(root) == serial
     assert kept and 0 < kept[0] < 25  # some answers arrived whole, not all
+
+
+FORMULAS = [(f"x_{{{i}}}^2 + \\frac{{a}}{{{i + 1}}}", i % 3 == 0) for i in range(140)] + [("\\frac{1", False), ("é + 1", False), ("\\sum_{k=1}^n k", True)]
+
+
+def test_batches_typeset_as_one_formula_per_call_does() -> None:
+    """KatexEngine.render_many (one call into V8 per batch) against render (one call per formula),
+    with an error and a strict-mode warning among them."""
+    engine = KatexEngine()
+    singly = [engine.render(tex, display) for tex, display in FORMULAS]
+    assert engine.render_many(FORMULAS) == singly
+    assert singly[140].error and singly[141].warnings and not singly[142].error
+
+
+class _BatchesTimeOut:
+    """A V8 context whose batch calls always exceed the time limit."""
+
+    def __init__(self, real: object):
+        self.real = real
+
+    def call(self, name: str, *args: object, **kwargs: object) -> object:
+        from py_mini_racer import JSTimeoutException
+
+        if name == "daeyeokRenderMany":
+            raise JSTimeoutException()
+        return self.real.call(name, *args, **kwargs)  # type: ignore[attr-defined]
+
+
+def test_a_batch_over_the_time_limit_is_typeset_one_formula_at_a_time() -> None:
+    engine = KatexEngine()
+    singly = [engine.render(tex, display) for tex, display in FORMULAS[:5]]
+    engine._ctx = _BatchesTimeOut(engine._context())
+    assert engine.render_many(FORMULAS[:5]) == singly
+
+
+def test_a_worker_answers_every_formula_across_batches() -> None:
+    """The worker process typesets in batches of mathpool.BATCH; 143 formulas cross two batch boundaries."""
+    assert len(FORMULAS) > 2 * mathpool.BATCH
+    answer = subprocess.run(mathpool.worker_command(katex_dir()), input=json.dumps(FORMULAS), capture_output=True, text=True, check=True)
+    lines = [json.loads(line) for line in answer.stdout.splitlines()]
+    engine = KatexEngine()
+    expected = [
+        [tex, display, r.html, r.error, list(r.warnings)] for (tex, display), r in zip(FORMULAS, (engine.render(t, d) for t, d in FORMULAS), strict=True)
+    ]
+    assert lines == expected

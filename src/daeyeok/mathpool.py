@@ -104,14 +104,20 @@ class MathPool:
         self._workers = None
 
 
+#: formulas a worker typesets per call into V8 (:meth:`KatexEngine.render_many`); small enough that answers stream
+BATCH = 64
+
+
 def _serve(assets: str) -> int:
     """The worker: formulas as JSON on stdin, one ``[tex, display, html, error, warnings]`` line each on stdout."""
     engine = KatexEngine(Path(assets))
     out = sys.stdout
     try:
-        for tex, display in json.load(sys.stdin):
-            result = engine.render(tex, bool(display))
-            out.write(json.dumps([tex, display, result.html, result.error, list(result.warnings)]) + "\n")
+        formulas = [(tex, bool(display)) for tex, display in json.load(sys.stdin)]
+        for start in range(0, len(formulas), BATCH):
+            batch = formulas[start : start + BATCH]
+            for (tex, display), result in zip(batch, engine.render_many(batch), strict=True):
+                out.write(json.dumps([tex, display, result.html, result.error, list(result.warnings)]) + "\n")
         out.flush()
     except BrokenPipeError:
         # the build stopped reading: leave at once (an interpreter exit unwinding an exception

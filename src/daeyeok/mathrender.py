@@ -18,7 +18,7 @@ import sqlite3
 import threading
 import zlib
 from collections import OrderedDict
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Protocol
@@ -27,17 +27,23 @@ VENDOR_DIR = Path(__file__).parent / "_vendor" / "katex"
 RENDER_TIMEOUT_S = 5.0
 
 _KATEX_WRAPPER = """
-function daeyeokRender(tex, display) {
+function daeyeokTypeset(tex, display) {
   var warnings = [];
   try {
     var html = katex.renderToString(tex, {
       displayMode: display, output: "htmlAndMathml", throwOnError: true, trust: false,
       strict: function (code, message) { warnings.push(message); return "ignore"; }
     });
-    return JSON.stringify({html: html, warnings: warnings});
+    return {html: html, warnings: warnings};
   } catch (e) {
-    return JSON.stringify({error: String((e && e.message) || e)});
+    return {error: String((e && e.message) || e)};
   }
+}
+function daeyeokRender(tex, display) {
+  return JSON.stringify(daeyeokTypeset(tex, display));
+}
+function daeyeokRenderMany(items) {
+  return JSON.stringify(JSON.parse(items).map(function (item) { return daeyeokTypeset(item[0], item[1]); }));
 }
 """
 
@@ -93,6 +99,13 @@ def katex_version(assets: Path | None = None) -> str:
     return ((assets or katex_dir()) / "VERSION").read_text(encoding="utf-8").strip()
 
 
+def _result(data: dict[str, Any]) -> MathResult:
+    """A :class:`MathResult` from what ``daeyeokTypeset`` returned."""
+    if "error" in data:
+        return MathResult("", str(data["error"]))
+    return MathResult(str(data["html"]), None, tuple(data.get("warnings", ())))
+
+
 class KatexEngine:
     name = "katex"
 
@@ -125,10 +138,28 @@ class KatexEngine:
                 raw = self._context().call("daeyeokRender", tex, display, timeout_sec=RENDER_TIMEOUT_S)
         except JSTimeoutException:
             return MathResult("", f"KaTeX took longer than {RENDER_TIMEOUT_S:g} s on this formula")
-        data = json.loads(str(raw))
-        if "error" in data:
-            return MathResult("", str(data["error"]))
-        return MathResult(str(data["html"]), None, tuple(data.get("warnings", ())))
+        return _result(json.loads(str(raw)))
+
+    def render_many(self, formulas: Sequence[tuple[str, bool]]) -> list[MathResult]:
+        """``render`` of each formula, in one call into V8.
+
+        Each call from Python into V8 costs more than KaTeX takes for a typical
+        formula: one call per formula typeset a 1,000-page site's 3,000 formulas in
+        0.59 ms each, batches of 64 in 0.25 ms; cs231n's 324 in 0.70 and 0.32 ms
+        (``benchmarks/katex_calls.py``).  The time limit then covers the whole
+        batch; a batch that exceeds it is typeset again one formula at a time, so
+        only the formula that is really too slow fails.
+        """
+        from py_mini_racer import JSTimeoutException
+
+        if not formulas:
+            return []
+        try:
+            with self._lock:
+                raw = self._context().call("daeyeokRenderMany", json.dumps(formulas), timeout_sec=RENDER_TIMEOUT_S)
+        except JSTimeoutException:
+            return [self.render(tex, display) for tex, display in formulas]
+        return [_result(data) for data in json.loads(str(raw))]
 
     def asset_files(self) -> dict[str, Path]:
         files = {"assets/katex/katex.min.css": self.assets / "katex.min.css"}
