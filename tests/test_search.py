@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import subprocess
 from pathlib import Path
 
 from daeyeok.align import Alignment
@@ -11,7 +12,7 @@ from daeyeok.lastmod import parse_log
 from daeyeok.parallel import rows, split_marked, top_level_starts
 from daeyeok.search import search_documents
 from daeyeok.search.expand import MARK, Expander, joined_compounds, strip_particles, vocabulary, word_endings
-from daeyeok.search.index import normalise_entry
+from daeyeok.search.index import normalise_entry, pagefind_binary
 
 SITE = Path(__file__).parent / "sites" / "search"
 
@@ -147,3 +148,12 @@ def test_cached_search_documents_follow_edits_and_the_vocabulary(make_site, tmp_
     edited = documents(cached=True)
     assert edited == documents(cached=False)
     assert f"{MARK}그림" not in edited["ko/a/"], "page a was not edited, but its helper word left the vocabulary"
+
+
+def test_pagefind_runs_as_its_binary_without_a_python_in_between(monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """`python -m pagefind` only finds and execs the binary, after ~0.1 s of interpreter start-up and imports."""
+    command = pagefind_binary()
+    assert len(command) == 1 and Path(command[0]).name in ("pagefind_extended", "pagefind")
+    assert subprocess.run([*command, "--version"], capture_output=True, text=True, check=True).stdout.startswith("pagefind")
+    monkeypatch.setenv("PAGEFIND_BINARY_PATH", "/opt/pagefind")  # the variable pagefind's own lookup honours
+    assert pagefind_binary() == ["/opt/pagefind"]

@@ -18,7 +18,9 @@ and written back with sorted keys, which the browser side does not mind
 
 from __future__ import annotations
 
+import importlib.util
 import json
+import os
 import re
 import subprocess
 import sys
@@ -42,6 +44,23 @@ _INDEXED = re.compile(r"Indexed (\d+) pages?\b")
 INDEX_TIMEOUT_S = 900
 
 
+def pagefind_binary() -> list[str]:
+    """The command that runs Pagefind: the binary of the ``pagefind[extended]`` wheel, found without importing anything.
+
+    ``python -m pagefind`` finds the same binary and execs it, but first starts an
+    interpreter and imports asyncio: ~0.1 s of CPU on every build.  The order is
+    that of ``pagefind.service.get_executable``: ``PAGEFIND_BINARY_PATH``, the
+    extended wheel, the plain wheel, then ``python -m pagefind`` as the fallback.
+    """
+    if explicit := os.environ.get("PAGEFIND_BINARY_PATH"):
+        return [explicit]
+    for package, name in (("pagefind_bin_extended", "pagefind_extended"), ("pagefind_bin", "pagefind")):
+        spec = importlib.util.find_spec(package)
+        if spec is not None and spec.origin is not None and os.access(binary := Path(spec.origin).parent / name, os.X_OK):
+            return [str(binary)]
+    return [sys.executable, "-m", "pagefind"]
+
+
 def _start(site_dir: Path, out_dir: Path) -> subprocess.Popen[str]:
     """Start Pagefind's own command line (the binary its wheel ships) over ``site_dir``.
 
@@ -49,7 +68,7 @@ def _start(site_dir: Path, out_dir: Path) -> subprocess.Popen[str]:
     answered "written" while files were still being flushed, and under load the build
     read an empty ``pagefind-entry.json`` (an intermittent JSONDecodeError).
     """
-    command = [sys.executable, "-m", "pagefind", "--site", str(site_dir), "--output-path", str(out_dir)]
+    command = [*pagefind_binary(), "--site", str(site_dir), "--output-path", str(out_dir)]
     try:
         return subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     except OSError as exc:
