@@ -247,7 +247,7 @@ def test_cli_answers_an_unchanged_site_without_the_renderer(make_site) -> None: 
     """`daeyeok build` on an unchanged site repeats the diagnostics and exits, before jinja2,
     markdown-it and the rest of the pipeline are even imported (0.28 -> 0.08 s on cs231n)."""
     root = make_site({"content/ko/a.md": page("가", "[없음](nope.md)\n")})
-    probe = "import sys, runpy; sys.argv = ['daeyeok', 'build']; code = 0\ntry:\n    runpy.run_module('daeyeok', run_name='__main__')\nexcept SystemExit as e:\n    code = e.code\nprint('LOADED', 'jinja2' in sys.modules, 'markdown_it' in sys.modules, code)\n"
+    probe = "import sys\nfrom daeyeok.cli import main\ncode = main(['build'])\nprint('LOADED', 'jinja2' in sys.modules, 'markdown_it' in sys.modules, code)\n"
     first = subprocess.run([sys.executable, "-c", probe], cwd=root, capture_output=True, text=True, check=False)
     assert "LOADED True True 0" in first.stdout, first.stderr
     again = subprocess.run([sys.executable, "-c", probe], cwd=root, capture_output=True, text=True, check=False)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 import subprocess
 from pathlib import Path
@@ -99,11 +100,13 @@ def test_a_build_stopped_before_rendering_leaves_no_pagefind_behind(tmp_path, mo
     from daeyeok.search import SearchJob
 
     started: list[SearchJob] = []
+    children: list[int] = []
     real_init = SearchJob.__init__
 
-    def spy(self, site, cache=None):  # type: ignore[no-untyped-def]
-        real_init(self, site, cache)
+    def spy(self, site, cache=None, *, run=None):  # type: ignore[no-untyped-def]
+        real_init(self, site, cache, run=run)
         started.append(self)
+        children.extend([run._child] if run is not None and run._child is not None else [])
 
     def broken_engine(preferred: str):  # type: ignore[no-untyped-def]
         raise RuntimeError("no engine")
@@ -114,7 +117,10 @@ def test_a_build_stopped_before_rendering_leaves_no_pagefind_behind(tmp_path, mo
         build(SITE, tmp_path / "out", use_cache=False)
     assert len(started) == 1 and started[0].run is not None
     run = started[0].run
-    assert run._proc is None and run._tmp is None, "Pagefind stopped and its directory removed"
+    assert run._proc is None and run._child is None and run._tmp is None, "Pagefind stopped and its directory removed"
+    assert len(children) == 1, "the command line's build forks the child that becomes Pagefind"
+    with pytest.raises(ChildProcessError):
+        os.waitpid(children[0], os.WNOHANG)  # killed and reaped: no zombie left either
     assert not (tmp_path / "out").exists()
 
 
@@ -157,3 +163,41 @@ def test_pagefind_runs_as_its_binary_without_a_python_in_between(monkeypatch) ->
     assert subprocess.run([*command, "--version"], capture_output=True, text=True, check=True).stdout.startswith("pagefind")
     monkeypatch.setenv("PAGEFIND_BINARY_PATH", "/opt/pagefind")  # the variable pagefind's own lookup honours
     assert pagefind_binary() == ["/opt/pagefind"]
+
+
+def _search_files(result) -> dict[str, bytes]:  # type: ignore[no-untyped-def]
+    return {name: data for name, data in result.files.items() if name.startswith("pagefind/") or name == "assets/daeyeok-search.js"}
+
+
+def test_the_forked_search_child_gives_the_bundle_computed_here(monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """The command line's build computes search documents in a child that then becomes Pagefind;
+    without fork (a caller with threads, like the preview server) they are computed in-process."""
+    import daeyeok.search as search_module
+
+    forked = build(SITE, write=False, use_cache=False)
+    assert not forked.diagnostics or all(d.code != "search" for d in forked.diagnostics)
+    monkeypatch.setattr(search_module, "can_fork", lambda: False)
+    here = build(SITE, write=False, use_cache=False)
+    assert _search_files(forked) == _search_files(here) != {}
+
+
+def test_a_search_child_that_fails_costs_the_search_index_not_the_build(monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """Before its exec (the documents raise) or at it (no Pagefind binary): a warning that says why, and the site without search."""
+    import daeyeok.search as search_module
+    import daeyeok.search.index as index_module
+
+    def broken(site, cache=None):  # type: ignore[no-untyped-def]
+        raise RuntimeError("documents went wrong")
+
+    with monkeypatch.context() as patch:
+        patch.setattr(search_module, "search_documents", broken)
+        result = build(SITE, write=False, use_cache=False)
+    found = [d.message for d in result.diagnostics if d.code == "search"]
+    assert len(found) == 1 and "RuntimeError: documents went wrong" in found[0], found
+    assert result.ok() and _search_files(result) == {} and "en/index.html" in result.files
+
+    monkeypatch.setattr(index_module, "pagefind_binary", lambda: ["/nonexistent/pagefind"])
+    result = build(SITE, write=False, use_cache=False)
+    found = [d.message for d in result.diagnostics if d.code == "search"]
+    assert len(found) == 1 and "/nonexistent/pagefind" in found[0], found
+    assert result.ok() and _search_files(result) == {}

@@ -32,7 +32,7 @@ from .pagerender import page_groups, start_share
 from .parse import parse_document
 from .picklecache import PickleCache
 from .render import SiteRenderer, robots_txt
-from .search import SearchJob
+from .search import SearchJob, start_search
 from .site import Site, assemble
 from .status.report import SiteStatus, compute_status, source_language
 from .status.web import STATUS_KEY, status_output_files
@@ -353,17 +353,13 @@ def build(
     jobs: list[SearchJob] = []
 
     def start_background(site: Site) -> None:
-        # formulas the cache lacks are typeset in worker processes while the checks run
-        # (daeyeok.mathpool), and Pagefind indexes the pages (daeyeok.search) from then on too
+        # while the checks run, a forked child computes the search documents and becomes Pagefind
+        # (daeyeok.search; forked first, before the formula workers' threads), and formulas the
+        # cache lacks are typeset in worker processes (daeyeok.mathpool); search documents of
+        # unchanged pages come from .daeyeok-cache/search.sqlite
+        jobs.append(start_search(site, root / CACHE_DIR / "search.sqlite" if use_cache else None))
         pool = start_pool(site.config.math, site.docs.values(), cache)
         pools.extend([pool] if pool else [])
-        # search documents of unchanged pages come from .daeyeok-cache/search.sqlite
-        store = PickleCache(root / CACHE_DIR / "search.sqlite", "search") if use_cache else None
-        try:
-            jobs.append(SearchJob(site, store))
-        finally:
-            if store is not None:
-                store.close()
 
     try:
         try:

@@ -18,9 +18,11 @@ from __future__ import annotations
 
 import json
 from importlib.resources import files as package_files
+from pathlib import Path
 
 from ..align import extract_blocks
 from ..diagnostics import Diagnostic, warning
+from ..forking import can_fork
 from ..model import Document
 from ..picklecache import PickleCache, content_key
 from ..site import Site
@@ -30,7 +32,7 @@ from .documents import SearchDocument, search_document
 from .expand import Expander, ending_candidates, query_rules, term_forms, text_stems, vocabulary_of
 from .index import BUNDLE_DIR, PagefindRun, SearchIndexError
 
-__all__ = ["BUNDLE_DIR", "SCRIPT", "SearchJob", "search_documents", "search_script"]
+__all__ = ["BUNDLE_DIR", "SCRIPT", "SearchJob", "search_documents", "search_script", "start_search"]
 
 #: Output path of the search module (loaded on demand by daeyeok.js).
 SCRIPT = "assets/daeyeok-search.js"
@@ -109,12 +111,12 @@ def search_script() -> bytes:
 class SearchJob:
     """The search index being built (Pagefind runs as its own process); :meth:`files` collects it."""
 
-    def __init__(self, site: Site, cache: PickleCache | None = None):
+    def __init__(self, site: Site, cache: PickleCache | None = None, *, run: PagefindRun | None = None):
         self.site = site
         self.error: SearchIndexError | None = None
         self.run: PagefindRun | None = None
         try:
-            self.run = PagefindRun(search_documents(site, cache))
+            self.run = run if run is not None else PagefindRun(search_documents(site, cache))
         except SearchIndexError as exc:
             self.error = exc
 
@@ -135,3 +137,25 @@ class SearchJob:
     def close(self) -> None:
         if self.run is not None:
             self.run.close()
+
+
+def start_search(site: Site, store: Path | None) -> SearchJob:
+    """The search index of the command line's build, started before the checks.
+
+    ``store`` is the SQLite file keeping search documents between builds
+    (:func:`search_documents`).  When this process may fork, a child computes the
+    documents and becomes Pagefind (:meth:`PagefindRun.forked`); otherwise they are
+    computed here first.
+    """
+
+    def documents() -> list[SearchDocument]:
+        cache = PickleCache(store, "search") if store is not None else None
+        try:
+            return search_documents(site, cache)
+        finally:
+            if cache is not None:
+                cache.close()
+
+    if can_fork():
+        return SearchJob(site, run=PagefindRun.forked(documents))
+    return SearchJob(site, run=PagefindRun(documents()))

@@ -18,15 +18,19 @@ and written back with sorted keys, which the browser side does not mind
 
 from __future__ import annotations
 
+import contextlib
 import importlib.util
 import json
 import os
 import re
+import signal
 import subprocess
 import sys
 import tempfile
-from collections.abc import Sequence
+import time
+from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import NoReturn
 
 from .documents import SearchDocument
 
@@ -93,46 +97,129 @@ def normalise_entry(data: bytes) -> bytes:
     return json.dumps(json.loads(data), sort_keys=True, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
 
 
+#: how the forked child's own complaints start in the log (the rest of the log is Pagefind's)
+_CHILD_SAYS = "daeyeok: "
+
+
+def _leave(message: str) -> NoReturn:
+    """The forked child's exit on failure: say why in the log (its standard error by then), and go."""
+    with contextlib.suppress(OSError):
+        os.write(2, f"\n{_CHILD_SAYS}{message}\n".encode())
+    os._exit(3)
+
+
+def _write_documents(documents: Sequence[SearchDocument], site_dir: Path) -> None:
+    for doc in documents:
+        target = site_dir / doc.site_path / "index.html"
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(doc.html, encoding="utf-8")
+
+
 class PagefindRun:
-    """Pagefind indexing ``documents`` in the background: the build renders pages meanwhile.
+    """Pagefind indexing the search documents in the background: the build renders pages meanwhile.
 
     :meth:`bundle` waits for it and returns the bundle as ``pagefind/...`` output files.
+    Made either from documents already computed (``PagefindRun(documents)``), or by
+    :meth:`forked`, where a child process computes them and then becomes Pagefind.
     """
 
-    def __init__(self, documents: Sequence[SearchDocument]):
+    def __init__(self, documents: Sequence[SearchDocument] = ()):
         self.expected = len(documents)
         self._tmp: tempfile.TemporaryDirectory[str] | None = None
         self._proc: subprocess.Popen[str] | None = None
+        self._child: int | None = None  # a forked child (see forked)
         if not documents:
             return
         self._tmp = tempfile.TemporaryDirectory(prefix="daeyeok-search-")
         site_dir, self._out = Path(self._tmp.name) / "site", Path(self._tmp.name) / "bundle"
         try:
-            for doc in documents:
-                target = site_dir / doc.site_path / "index.html"
-                target.parent.mkdir(parents=True, exist_ok=True)
-                target.write_text(doc.html, encoding="utf-8")
+            _write_documents(documents, site_dir)
             self._proc = _start(site_dir, self._out)
         except BaseException:
             self.close()
             raise
 
+    @classmethod
+    def forked(cls, documents: Callable[[], Sequence[SearchDocument]]) -> PagefindRun:
+        """A forked child computes ``documents()``, writes them out and then execs Pagefind in its place.
+
+        Computing the documents is the build's longest step before the checks
+        (7.5 s of a 10,000-page build, 0.5 s of cs231n's), and what the build
+        process does meanwhile does not need them.  The exec gives back every page
+        the child inherited or copied, so from then on only Pagefind's own memory
+        counts.  Pagefind's output, and the child's complaint if it fails before the
+        exec, go to a log read by :meth:`bundle`.  Only a caller without threads may
+        fork (:func:`daeyeok.forking.can_fork`).
+        """
+        run = cls()
+        run._tmp = tempfile.TemporaryDirectory(prefix="daeyeok-search-")
+        tmp = Path(run._tmp.name)
+        run._out = tmp / "bundle"
+        command = [*pagefind_binary(), "--site", str(tmp / "site"), "--output-path", str(run._out)]
+        pid = os.fork()
+        if pid == 0:  # the child
+            try:
+                log = os.open(tmp / "pagefind.log", os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+                os.dup2(log, 1)
+                os.dup2(log, 2)
+                docs = documents()
+                _write_documents(docs, tmp / "site")
+                (tmp / "count").write_text(str(len(docs)), encoding="utf-8")
+            except BaseException as exc:
+                _leave(f"search documents failed: {type(exc).__name__}: {exc}")
+            if not docs:
+                os._exit(0)
+            try:
+                os.execv(command[0], command)
+            except OSError as exc:
+                _leave(f"could not run Pagefind ({command[0]}): {exc.strerror or exc}")
+            _leave("os.execv returned")  # it cannot, but a child must never return into the build
+        run._child = pid
+        return run
+
     def bundle(self) -> dict[str, bytes]:
         try:
-            if self._proc is None:
+            if self._child is not None:
+                count = self._wait_child()
+            elif self._proc is not None:
+                count = _wait(self._proc)
+            else:
                 return {}
-            count = _wait(self._proc)
             if count != self.expected:
                 raise SearchIndexError(f"Pagefind indexed {count} of {self.expected} pages")
-            return _read_bundle(self._out)
+            return _read_bundle(self._out) if self.expected else {}
         finally:
             self.close()
+
+    def _wait_child(self) -> int:
+        """Wait for the forked child (Pagefind by then); the number of pages Pagefind says it indexed."""
+        assert self._child is not None and self._tmp is not None
+        deadline = time.monotonic() + INDEX_TIMEOUT_S
+        while (done := os.waitpid(self._child, os.WNOHANG))[0] == 0:
+            if time.monotonic() > deadline:
+                raise SearchIndexError(f"Pagefind took longer than {INDEX_TIMEOUT_S} s")  # close() kills it
+            time.sleep(0.005)
+        self._child = None
+        tmp = Path(self._tmp.name)
+        log = (tmp / "pagefind.log").read_text(encoding="utf-8", errors="replace") if (tmp / "pagefind.log").is_file() else ""
+        code = os.waitstatus_to_exitcode(done[1])
+        if code != 0:
+            said = [line[len(_CHILD_SAYS) :] for line in log.splitlines() if line.startswith(_CHILD_SAYS)]
+            raise SearchIndexError(said[-1] if said else f"Pagefind exited with {code}: {log.strip()[-500:]}")
+        self.expected = int((tmp / "count").read_text(encoding="utf-8"))
+        counts = [int(n) for n in _INDEXED.findall(log)]
+        return counts[-1] if counts else 0
 
     def close(self) -> None:
         if self._proc is not None and self._proc.poll() is None:
             self._proc.kill()
             self._proc.communicate()
         self._proc = None
+        if self._child is not None:
+            with contextlib.suppress(OSError):
+                os.kill(self._child, signal.SIGKILL)
+                os.waitpid(self._child, 0)
+            self._child = None
         if self._tmp is not None:
             self._tmp.cleanup()
             self._tmp = None
