@@ -13,7 +13,7 @@ from daeyeok.lastmod import parse_log
 from daeyeok.parallel import rows, split_marked, top_level_starts
 from daeyeok.search import search_documents
 from daeyeok.search.expand import MARK, Expander, joined_compounds, strip_particles, vocabulary, word_endings
-from daeyeok.search.index import normalise_entry, pagefind_binary
+from daeyeok.search.index import UNUSED_PREFIXES, PagefindRun, SearchIndexError, _read_bundle, normalise_entry, pagefind_binary
 
 SITE = Path(__file__).parent / "sites" / "search"
 
@@ -121,6 +121,8 @@ def test_a_build_stopped_before_rendering_leaves_no_pagefind_behind(tmp_path, mo
     assert len(children) == 1, "the command line's build forks the child that becomes Pagefind"
     with pytest.raises(ChildProcessError):
         os.waitpid(children[0], os.WNOHANG)  # killed and reaped: no zombie left either
+    with pytest.raises(ProcessLookupError):
+        os.killpg(children[0], 0)  # nor any Pagefind of its process group
     assert not (tmp_path / "out").exists()
 
 
@@ -201,3 +203,39 @@ def test_a_search_child_that_fails_costs_the_search_index_not_the_build(monkeypa
     found = [d.message for d in result.diagnostics if d.code == "search"]
     assert len(found) == 1 and "/nonexistent/pagefind" in found[0], found
     assert result.ok() and _search_files(result) == {}
+
+
+def test_one_pagefind_run_per_language_gives_the_bundle_of_one_run_over_all(tmp_path: Path) -> None:
+    """Pagefind runs once per language (half the memory on a bilingual site); its files must be
+    those of a single run, with pagefind-entry.json merged."""
+    docs = search_documents(prepare(SITE, use_cache=False, with_status=False, terms=False).site)
+    assert {d.lang for d in docs} == {"en", "ko"}
+    split = PagefindRun(docs).bundle()
+    for doc in docs:
+        (tmp_path / "site" / doc.site_path).mkdir(parents=True, exist_ok=True)
+        (tmp_path / "site" / doc.site_path / "index.html").write_text(doc.html, encoding="utf-8")
+    subprocess.run([*pagefind_binary(), "--site", str(tmp_path / "site"), "--output-path", str(tmp_path / "one")], capture_output=True, check=True)
+    one = {
+        f"pagefind/{p.relative_to(tmp_path / 'one').as_posix()}": p.read_bytes()
+        for p in (tmp_path / "one").rglob("*")
+        if p.is_file() and not p.relative_to(tmp_path / "one").as_posix().startswith(UNUSED_PREFIXES)
+    }
+    one["pagefind/pagefind-entry.json"] = normalise_entry(one["pagefind/pagefind-entry.json"])
+    assert split == one
+
+
+def test_runs_that_disagree_give_no_bundle(tmp_path: Path) -> None:
+    import pytest
+
+    for lang, script in (("en", b"one"), ("ko", b"two")):
+        (tmp_path / lang).mkdir()
+        (tmp_path / lang / "pagefind.js").write_bytes(script)
+        (tmp_path / lang / "pagefind-entry.json").write_text(f'{{"version":"1","languages":{{"{lang}":{{"hash":"{lang}_1"}}}}}}')
+    with pytest.raises(SearchIndexError, match=r"different pagefind\.js"):
+        _read_bundle(tmp_path, ["en", "ko"])
+    (tmp_path / "ko" / "pagefind.js").write_bytes(b"one")
+    merged = _read_bundle(tmp_path, ["en", "ko"])
+    assert merged["pagefind/pagefind-entry.json"] == b'{"languages":{"en":{"hash":"en_1"},"ko":{"hash":"ko_1"}},"version":"1"}'
+    (tmp_path / "ko" / "pagefind-entry.json").write_text('{"version":"2","languages":{"ko":{"hash":"ko_1"}}}')
+    with pytest.raises(SearchIndexError, match="differ beyond their languages"):
+        _read_bundle(tmp_path, ["en", "ko"])

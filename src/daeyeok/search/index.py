@@ -23,6 +23,7 @@ import importlib.util
 import json
 import os
 import re
+import shlex
 import signal
 import subprocess
 import sys
@@ -30,7 +31,7 @@ import tempfile
 import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import NoReturn
+from typing import Any, NoReturn
 
 from .documents import SearchDocument
 
@@ -45,6 +46,7 @@ class SearchIndexError(Exception):
 
 
 _INDEXED = re.compile(r"Indexed (\d+) pages?\b")
+ENTRY = "pagefind-entry.json"
 INDEX_TIMEOUT_S = 900
 
 
@@ -65,31 +67,43 @@ def pagefind_binary() -> list[str]:
     return [sys.executable, "-m", "pagefind"]
 
 
-def _start(site_dir: Path, out_dir: Path) -> subprocess.Popen[str]:
-    """Start Pagefind's own command line (the binary its wheel ships) over ``site_dir``.
+def index_script(site_dir: Path, out_dir: Path, languages: Sequence[str]) -> str:
+    """A shell command running Pagefind once per language, one after the other, each into ``out_dir/<lang>``.
 
-    The command exits only when every bundle file is written.  Pagefind's asyncio API
-    answered "written" while files were still being flushed, and under load the build
-    read an empty ``pagefind-entry.json`` (an intermittent JSONDecodeError).
+    Pagefind builds a separate index for each language anyway, and holds the
+    whole site in memory while it does (938 MiB of a 10,000-page build's peak);
+    one language at a time holds half.  The runs give the same files as one run
+    over every language, apart from ``pagefind-entry.json``, which
+    :func:`_read_bundle` merges.  Pagefind's command line exits only when every
+    bundle file is written (its asyncio API answered "written" while files were
+    still being flushed, and under load the build read an empty entry file).
     """
-    command = [*pagefind_binary(), "--site", str(site_dir), "--output-path", str(out_dir)]
+    runs = [[*pagefind_binary(), "--site", str(site_dir), "--glob", f"{lang}/**/*.{{html}}", "--output-path", str(out_dir / lang)] for lang in languages]
+    return " && ".join(shlex.join(run) for run in runs)
+
+
+def _start(script: str) -> subprocess.Popen[str]:
+    """Run ``script`` in a process group of its own, so that :meth:`PagefindRun.close` stops every Pagefind in it."""
     try:
-        return subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        return subprocess.Popen(["/bin/sh", "-c", script], stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, process_group=0)
     except OSError as exc:
         raise SearchIndexError(f"could not run Pagefind: {exc}") from exc
 
 
 def _wait(proc: subprocess.Popen[str]) -> int:
+    """Wait for the in-process run; the number of pages Pagefind says it indexed."""
     try:
-        stdout, stderr = proc.communicate(timeout=INDEX_TIMEOUT_S)
+        log, _ = proc.communicate(timeout=INDEX_TIMEOUT_S)
     except subprocess.TimeoutExpired as exc:
-        proc.kill()
-        proc.communicate()
-        raise SearchIndexError(f"Pagefind took longer than {INDEX_TIMEOUT_S} s") from exc
+        raise SearchIndexError(f"Pagefind took longer than {INDEX_TIMEOUT_S} s") from exc  # close() kills it
     if proc.returncode != 0:
-        raise SearchIndexError(f"Pagefind exited with {proc.returncode}: {(stderr or stdout).strip()[-500:]}")
-    counts = [int(n) for n in _INDEXED.findall(stdout)]
-    return counts[-1] if counts else 0
+        raise SearchIndexError(f"Pagefind exited with {proc.returncode}: {(log or '').strip()[-500:]}")
+    return _indexed(log or "")
+
+
+def _indexed(log: str) -> int:
+    """Pages indexed, by what each Pagefind run printed."""
+    return sum(int(n) for n in _INDEXED.findall(log))
 
 
 def normalise_entry(data: bytes) -> bytes:
@@ -108,11 +122,15 @@ def _leave(message: str) -> NoReturn:
     os._exit(3)
 
 
-def _write_documents(documents: Sequence[SearchDocument], site_dir: Path) -> None:
+def _write_documents(documents: Sequence[SearchDocument], site_dir: Path) -> list[str]:
+    """Each document as ``site_dir/<site path>/index.html``; the languages written, in order."""
     for doc in documents:
+        if not doc.site_path.startswith(f"{doc.lang}/"):
+            raise SearchIndexError(f"search document {doc.site_path} is not under its language {doc.lang}/")
         target = site_dir / doc.site_path / "index.html"
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_text(doc.html, encoding="utf-8")
+    return sorted({doc.lang for doc in documents})
 
 
 class PagefindRun:
@@ -121,6 +139,7 @@ class PagefindRun:
     :meth:`bundle` waits for it and returns the bundle as ``pagefind/...`` output files.
     Made either from documents already computed (``PagefindRun(documents)``), or by
     :meth:`forked`, where a child process computes them and then becomes Pagefind.
+    Either way Pagefind runs once per language (:func:`index_script`).
     """
 
     def __init__(self, documents: Sequence[SearchDocument] = ()):
@@ -128,16 +147,20 @@ class PagefindRun:
         self._tmp: tempfile.TemporaryDirectory[str] | None = None
         self._proc: subprocess.Popen[str] | None = None
         self._child: int | None = None  # a forked child (see forked)
+        self._languages: list[str] = []
         if not documents:
             return
-        self._tmp = tempfile.TemporaryDirectory(prefix="daeyeok-search-")
-        site_dir, self._out = Path(self._tmp.name) / "site", Path(self._tmp.name) / "bundle"
+        tmp = self._make_tmp()
         try:
-            _write_documents(documents, site_dir)
-            self._proc = _start(site_dir, self._out)
+            self._languages = _write_documents(documents, tmp / "site")
+            self._proc = _start(index_script(tmp / "site", tmp / "bundle", self._languages))
         except BaseException:
             self.close()
             raise
+
+    def _make_tmp(self) -> Path:
+        self._tmp = tempfile.TemporaryDirectory(prefix="daeyeok-search-")
+        return Path(self._tmp.name)
 
     @classmethod
     def forked(cls, documents: Callable[[], Sequence[SearchDocument]]) -> PagefindRun:
@@ -147,32 +170,32 @@ class PagefindRun:
         (7.5 s of a 10,000-page build, 0.5 s of cs231n's), and what the build
         process does meanwhile does not need them.  The exec gives back every page
         the child inherited or copied, so from then on only Pagefind's own memory
-        counts.  Pagefind's output, and the child's complaint if it fails before the
-        exec, go to a log read by :meth:`bundle`.  Only a caller without threads may
-        fork (:func:`daeyeok.forking.can_fork`).
+        counts.  The child writes the languages it found to a file and its
+        complaints, if it fails before the exec, to the log that also gets
+        Pagefind's output; :meth:`bundle` reads both.  Only a caller without
+        threads may fork (:func:`daeyeok.forking.can_fork`).
         """
         run = cls()
-        run._tmp = tempfile.TemporaryDirectory(prefix="daeyeok-search-")
-        tmp = Path(run._tmp.name)
-        run._out = tmp / "bundle"
-        command = [*pagefind_binary(), "--site", str(tmp / "site"), "--output-path", str(run._out)]
+        tmp = run._make_tmp()
         pid = os.fork()
         if pid == 0:  # the child
             try:
+                os.setpgid(0, 0)  # a process group of its own, as _start gives the in-process run
                 log = os.open(tmp / "pagefind.log", os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
                 os.dup2(log, 1)
                 os.dup2(log, 2)
                 docs = documents()
-                _write_documents(docs, tmp / "site")
-                (tmp / "count").write_text(str(len(docs)), encoding="utf-8")
+                languages = _write_documents(docs, tmp / "site")
+                (tmp / "count").write_text(f"{len(docs)} {' '.join(languages)}", encoding="utf-8")
+                script = index_script(tmp / "site", tmp / "bundle", languages)
             except BaseException as exc:
                 _leave(f"search documents failed: {type(exc).__name__}: {exc}")
             if not docs:
                 os._exit(0)
             try:
-                os.execv(command[0], command)
+                os.execv("/bin/sh", ["/bin/sh", "-c", script])
             except OSError as exc:
-                _leave(f"could not run Pagefind ({command[0]}): {exc.strerror or exc}")
+                _leave(f"could not run /bin/sh for Pagefind: {exc.strerror or exc}")
             _leave("os.execv returned")  # it cannot, but a child must never return into the build
         run._child = pid
         return run
@@ -187,7 +210,9 @@ class PagefindRun:
                 return {}
             if count != self.expected:
                 raise SearchIndexError(f"Pagefind indexed {count} of {self.expected} pages")
-            return _read_bundle(self._out) if self.expected else {}
+            if not self.expected or self._tmp is None:
+                return {}
+            return _read_bundle(Path(self._tmp.name) / "bundle", self._languages)
         finally:
             self.close()
 
@@ -206,18 +231,20 @@ class PagefindRun:
         if code != 0:
             said = [line[len(_CHILD_SAYS) :] for line in log.splitlines() if line.startswith(_CHILD_SAYS)]
             raise SearchIndexError(said[-1] if said else f"Pagefind exited with {code}: {log.strip()[-500:]}")
-        self.expected = int((tmp / "count").read_text(encoding="utf-8"))
-        counts = [int(n) for n in _INDEXED.findall(log)]
-        return counts[-1] if counts else 0
+        count, *self._languages = (tmp / "count").read_text(encoding="utf-8").split()
+        self.expected = int(count)
+        return _indexed(log)
 
     def close(self) -> None:
-        if self._proc is not None and self._proc.poll() is None:
-            self._proc.kill()
+        """Stop whatever still runs (every Pagefind of the process group) and remove the temporary directory."""
+        for group in [p for p in (self._proc.pid if self._proc is not None else None, self._child) if p is not None]:
+            with contextlib.suppress(OSError):
+                os.killpg(group, signal.SIGKILL)
+        if self._proc is not None:
             self._proc.communicate()
-        self._proc = None
+            self._proc = None
         if self._child is not None:
             with contextlib.suppress(OSError):
-                os.kill(self._child, signal.SIGKILL)
                 os.waitpid(self._child, 0)
             self._child = None
         if self._tmp is not None:
@@ -225,17 +252,35 @@ class PagefindRun:
             self._tmp = None
 
 
-def _read_bundle(out_dir: Path) -> dict[str, bytes]:
+def _read_bundle(out_dir: Path, languages: Sequence[str]) -> dict[str, bytes]:
+    """The per-language runs' files as one bundle: their ``pagefind-entry.json`` merged, every other file the same or unique."""
     files: dict[str, bytes] = {}
-    for path in sorted(out_dir.rglob("*")):
-        rel = path.relative_to(out_dir).as_posix()
-        if not path.is_file() or rel.startswith(UNUSED_PREFIXES):
-            continue
-        data = path.read_bytes()
-        if rel == "pagefind-entry.json":
-            try:
-                data = normalise_entry(data)
-            except ValueError as exc:  # seen once under heavy load: never a crash, at worst no search
-                raise SearchIndexError(f"Pagefind wrote an unreadable {rel}: {exc}") from exc
-        files[f"{BUNDLE_DIR}/{rel}"] = data
-    return files
+    entry: dict[str, Any] = {}
+    for lang in languages:
+        for path in sorted((out_dir / lang).rglob("*")):
+            rel = path.relative_to(out_dir / lang).as_posix()
+            if not path.is_file() or rel.startswith(UNUSED_PREFIXES):
+                continue
+            data = path.read_bytes()
+            if rel == ENTRY:
+                entry = _merge_entry(entry, data)
+                continue
+            name = f"{BUNDLE_DIR}/{rel}"
+            if files.setdefault(name, data) != data:
+                raise SearchIndexError(f"Pagefind's runs for {', '.join(languages)} wrote different {rel} files")
+    if entry:
+        files[f"{BUNDLE_DIR}/{ENTRY}"] = normalise_entry(json.dumps(entry).encode("utf-8"))
+    return dict(sorted(files.items()))
+
+
+def _merge_entry(merged: dict[str, Any], data: bytes) -> dict[str, Any]:
+    """One run's ``pagefind-entry.json`` added to the others': its ``languages``, the rest alike in every run."""
+    try:
+        entry = json.loads(data)
+        languages = {**merged.get("languages", {}), **entry["languages"]}
+    except (ValueError, KeyError, TypeError) as exc:  # seen once under heavy load: never a crash, at worst no search
+        raise SearchIndexError(f"Pagefind wrote an unreadable {ENTRY}: {exc}") from exc
+    rest = {k: v for k, v in entry.items() if k != "languages"}
+    if merged and rest != {k: v for k, v in merged.items() if k != "languages"}:
+        raise SearchIndexError(f"Pagefind's runs wrote {ENTRY} files that differ beyond their languages")
+    return {**rest, "languages": languages}
