@@ -42,12 +42,20 @@ args = json.loads(sys.argv[1])
 pagerender.FORK_MIN_KEYS = args["fork_min"]
 mathpool.MIN_FORMULAS = args["math_min"]
 forks = []
+asked = []
 real = forking.fork
 def spy(work):
     child = real(work)
-    forks.append(child.pid)
+    forks.append(len(asked))
     return child
 forking.fork = spy
+if args["hold"] is not None:
+    import daeyeok.search as search
+    pagerender.HOLD_MIN_KEYS = 2
+    def running(job):
+        asked.append(1)
+        return len(asked) <= args["hold"]  # "Pagefind still runs" this many times, then done
+    search.SearchJob.running = running
 if args["broken"]:
     def broken(renderer, share):
         share.queue.take()
@@ -56,7 +64,7 @@ if args["broken"]:
     pagerender._render_share = broken
 from daeyeok.build import build
 r = build(Path(args["root"]), Path(args["out"]), use_cache=args["cache"])
-print(json.dumps({"forks": len(forks), "written": r.written, "diagnostics": [d.format() for d in r.diagnostics], "stats": r.stats, "files": sorted(r.files)}))
+print(json.dumps({"forks": len(forks), "asked_before_fork": forks, "written": r.written, "diagnostics": [d.format() for d in r.diagnostics], "stats": r.stats, "files": sorted(r.files)}))
 """
 
 
@@ -67,15 +75,16 @@ class Built:
     stats: dict[str, int]
     files: list[str]  # what the build says it wrote (what the manifest of an unchanged site records)
     forks: int
+    asked_before_fork: list[int]  # how often the renderer had asked whether Pagefind still runs, at each fork
 
 
-def built(root: Path, out: Path, *, fork: bool, cache: bool = True, broken: bool = False, math_min: int = 400) -> Built:
-    args = {"root": str(root), "out": str(out), "fork_min": 2 if fork else 10_000, "cache": cache, "broken": broken, "math_min": math_min}
+def built(root: Path, out: Path, *, fork: bool, cache: bool = True, broken: bool = False, math_min: int = 400, hold: int | None = None) -> Built:
+    args = {"root": str(root), "out": str(out), "fork_min": 2 if fork else 10_000, "cache": cache, "broken": broken, "math_min": math_min, "hold": hold}
     run = subprocess.run([sys.executable, "-c", _RUN, json.dumps(args)], capture_output=True, text=True, timeout=300)
     assert run.returncode == 0, run.stderr
     answer = json.loads(run.stdout.splitlines()[-1])
     assert answer["written"], answer["diagnostics"]
-    return Built(tree(out), answer["diagnostics"], answer["stats"], answer["files"], answer["forks"])
+    return Built(tree(out), answer["diagnostics"], answer["stats"], answer["files"], answer["forks"], answer["asked_before_fork"])
 
 
 def test_forked_rendering_writes_what_one_process_writes(make_site, tmp_path) -> None:  # type: ignore[no-untyped-def]
@@ -87,6 +96,20 @@ def test_forked_rendering_writes_what_one_process_writes(make_site, tmp_path) ->
     assert forked.diagnostics == serial.diagnostics and any("nowhere" in d for d in forked.diagnostics)  # the child's diagnostics arrive
     assert forked.stats == serial.stats
     assert forked.files == serial.files and "ko/p1/index.html" in forked.files
+
+
+def test_the_child_waits_for_pagefind_on_a_large_site(make_site, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """While Pagefind runs, this process renders alone (a child and Pagefind both holding the site
+    made a 10,000-page build's peak); the child is forked when it is done, and takes the rest."""
+    root = site(make_site)
+    # formulas typeset by the workers: one typeset here would start V8's threads, and a process with threads never forks
+    held = built(root, tmp_path / "held", fork=True, cache=False, hold=3, math_min=1)
+    serial = built(root, tmp_path / "serial", fork=False, cache=False)
+    # asked once at the start, then before each of three groups rendered alone; the fourth answer lets the child go
+    assert held.asked_before_fork == [4]
+    assert (held.tree, held.diagnostics, held.stats, held.files) == (serial.tree, serial.diagnostics, serial.stats, serial.files)
+    never = built(root, tmp_path / "never", fork=True, cache=False, hold=1000, math_min=1)  # Pagefind outlasts the pages: no child at all
+    assert never.forks == 0 and never.tree == serial.tree
 
 
 def test_a_failing_child_costs_time_not_pages(make_site, tmp_path) -> None:  # type: ignore[no-untyped-def]

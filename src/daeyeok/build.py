@@ -276,7 +276,7 @@ def render_site(
     page_outputs = {output_file(page_path(page.lang, page.key)) for page in site.pages()}  # a real page always wins its URL
     # on a large build a forked child renders part of the pages (daeyeok.pagerender), started
     # before Pagefind, which indexes in its own process while the pages render (daeyeok.search)
-    share = start_share(renderer, page_groups(site), files, page_outputs)
+    share = start_share(renderer, page_groups(site), files, page_outputs, busy=job.running if job is not None else None)
     try:
         job = job if job is not None or not search else SearchJob(site)
         share.render_mine(diags)

@@ -23,7 +23,7 @@ from __future__ import annotations
 import contextlib
 import os
 import signal
-from collections.abc import MutableMapping, Sequence
+from collections.abc import Callable, MutableMapping, Sequence
 from dataclasses import dataclass, field
 
 from . import forking
@@ -37,6 +37,8 @@ from .writer import StagedFiles
 
 #: a child renders part of the pages when at least this many keys are to be rendered
 FORK_MIN_KEYS = int(os.environ.get("DAEYEOK_RENDER_FORK_MIN", "24"))
+#: from this many keys the child waits for Pagefind to finish (see :func:`start_share`)
+HOLD_MIN_KEYS = int(os.environ.get("DAEYEOK_RENDER_HOLD_MIN", "1000"))
 
 Group = list[Page]
 
@@ -113,7 +115,8 @@ class WorkQueue:
 @dataclass
 class Share:
     """The site's key groups, rendered by this process and (on large builds) a forked child that
-    takes groups from the same :class:`WorkQueue`."""
+    takes groups from the same :class:`WorkQueue`; the child may be forked only once ``hold``
+    stops holding it back (see :func:`start_share`)."""
 
     renderer: SiteRenderer
     groups: Sequence[Group]
@@ -122,6 +125,7 @@ class Share:
     queue: WorkQueue | None = None
     child: forking.Child | None = None
     done: set[int] = field(default_factory=set)
+    hold: Callable[[], bool] | None = None  # while true, the child is not forked yet
 
     def render_mine(self, diags: list[Diagnostic]) -> None:
         """Render groups until none is left (all of them without a child)."""
@@ -129,19 +133,30 @@ class Share:
             render_groups(self.renderer, self.groups, self.files, diags, self.page_outputs)
             self.done.update(range(len(self.groups)))
             return
-        while (run := self.queue.take()) is not None:
+        while True:
+            if self.hold is not None and not self.hold():
+                self.hold = None
+                self._fork()
+            if (run := self.queue.take()) is None:
+                break
             render_groups(self.renderer, [self.groups[i] for i in run], self.files, diags, self.page_outputs)
             self.done.update(run)
 
+    def _fork(self) -> None:
+        if not forking.can_fork():  # a formula typeset here meanwhile started V8's threads
+            return
+        self.renderer.math.cache.commit()  # formulas typeset so far, visible to the child's connection
+        self.child = forking.fork(lambda: _render_share(self.renderer, self))
+
     def finish(self, diags: list[Diagnostic]) -> None:
         """Merge what the child rendered; render here every group it may not have finished when it failed."""
-        if self.child is None:
-            return
         child, self.child = self.child, None
-        result: ShareResult | None = forking.collect(child)
+        result: ShareResult | None = forking.collect(child) if child is not None else None
         if self.queue is not None:
             self.queue.close()
             self.queue = None
+        if child is None:
+            return
         if result is None:
             rest = [i for i in range(len(self.groups)) if i not in self.done]
             render_groups(self.renderer, [self.groups[i] for i in rest], self.files, diags, self.page_outputs)
@@ -160,16 +175,29 @@ class Share:
             self.queue = None
 
 
-def start_share(renderer: SiteRenderer, groups: Sequence[Group], files: MutableMapping[str, bytes], page_outputs: set[str]) -> Share:
+def start_share(
+    renderer: SiteRenderer, groups: Sequence[Group], files: MutableMapping[str, bytes], page_outputs: set[str], *, busy: Callable[[], bool] | None = None
+) -> Share:
     """The site's groups to render; a child is forked to take part unless there are too few keys,
-    the output is not staged on disk, or threads are running."""
+    the output is not staged on disk, or threads are running.
+
+    ``busy`` says whether another memory-hungry process still runs (Pagefind, see
+    :func:`daeyeok.build.render_site`): on a site of :data:`HOLD_MIN_KEYS` keys or
+    more the child is forked only once it is done, and this process renders alone
+    meanwhile.  A forked child soon holds its own copy of every page it renders
+    (CPython's reference counts write into the objects it reads), and Pagefind
+    holds the whole site; both at once made the peak of a 10,000-page build.  The
+    time it costs is small: Pagefind keeps the other core busy meanwhile.
+    """
     share = Share(renderer, groups, files, page_outputs)
     if len(groups) < FORK_MIN_KEYS or not isinstance(files, StagedFiles) or not forking.can_fork():
         return share
     sizes = [sum(len(p.doc.source.text) * (2 if renderer.parallel_page(p) is not None else 1) for p in group) for group in groups]
     share.queue = WorkQueue(sorted(range(len(groups)), key=lambda i: (-sizes[i], i)))
-    renderer.math.cache.commit()  # the formulas typeset by the workers, visible to the child's connection
-    share.child = forking.fork(lambda: _render_share(renderer, share))
+    if busy is not None and len(groups) >= HOLD_MIN_KEYS and busy():
+        share.hold = busy
+    else:
+        share._fork()
     return share
 
 

@@ -134,6 +134,10 @@ class SearchJob:
         bundle[SCRIPT] = search_script()
         return bundle, []
 
+    def running(self) -> bool:
+        """Whether Pagefind still runs (the renderer holds its forked child back meanwhile on large sites)."""
+        return self.run is not None and self.run.running()
+
     def close(self) -> None:
         if self.run is not None:
             self.run.close()

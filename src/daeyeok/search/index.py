@@ -147,6 +147,7 @@ class PagefindRun:
         self._tmp: tempfile.TemporaryDirectory[str] | None = None
         self._proc: subprocess.Popen[str] | None = None
         self._child: int | None = None  # a forked child (see forked)
+        self._child_status: int | None = None  # its wait status, once reaped
         self._languages: list[str] = []
         if not documents:
             return
@@ -216,18 +217,31 @@ class PagefindRun:
         finally:
             self.close()
 
+    def running(self) -> bool:
+        """Whether Pagefind, or the child that becomes it, still runs."""
+        if self._proc is not None:
+            return self._proc.poll() is None
+        if self._child is None or self._child_status is not None:
+            return False
+        pid, status = os.waitpid(self._child, os.WNOHANG)
+        if pid == 0:
+            return True
+        self._child_status = status
+        return False
+
     def _wait_child(self) -> int:
         """Wait for the forked child (Pagefind by then); the number of pages Pagefind says it indexed."""
         assert self._child is not None and self._tmp is not None
         deadline = time.monotonic() + INDEX_TIMEOUT_S
-        while (done := os.waitpid(self._child, os.WNOHANG))[0] == 0:
+        while self.running():
             if time.monotonic() > deadline:
                 raise SearchIndexError(f"Pagefind took longer than {INDEX_TIMEOUT_S} s")  # close() kills it
             time.sleep(0.005)
-        self._child = None
+        assert self._child_status is not None
+        status, self._child = self._child_status, None
         tmp = Path(self._tmp.name)
         log = (tmp / "pagefind.log").read_text(encoding="utf-8", errors="replace") if (tmp / "pagefind.log").is_file() else ""
-        code = os.waitstatus_to_exitcode(done[1])
+        code = os.waitstatus_to_exitcode(status)
         if code != 0:
             said = [line[len(_CHILD_SAYS) :] for line in log.splitlines() if line.startswith(_CHILD_SAYS)]
             raise SearchIndexError(said[-1] if said else f"Pagefind exited with {code}: {log.strip()[-500:]}")
@@ -237,16 +251,19 @@ class PagefindRun:
 
     def close(self) -> None:
         """Stop whatever still runs (every Pagefind of the process group) and remove the temporary directory."""
-        for group in [p for p in (self._proc.pid if self._proc is not None else None, self._child) if p is not None]:
+        # only a group whose leader is not reaped yet: a reaped leader's number may be another's by now
+        live = [self._proc.pid] if self._proc is not None and self._proc.poll() is None else []
+        live += [self._child] if self._child is not None and self._child_status is None else []
+        for group in live:
             with contextlib.suppress(OSError):
                 os.killpg(group, signal.SIGKILL)
         if self._proc is not None:
             self._proc.communicate()
             self._proc = None
-        if self._child is not None:
+        if self._child is not None and self._child_status is None:
             with contextlib.suppress(OSError):
                 os.waitpid(self._child, 0)
-            self._child = None
+        self._child = None
         if self._tmp is not None:
             self._tmp.cleanup()
             self._tmp = None
