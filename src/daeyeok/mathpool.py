@@ -4,7 +4,8 @@ KaTeX is the largest single cost of a cold build (a 1,000-page site: ~2.5 s
 of 7.7), and every formula is independent, so it is what a second core is
 best spent on.  V8 cannot be forked once it runs, so each worker is a fresh
 ``python -m daeyeok.mathpool`` with its own KaTeX context (~0.15 s to start),
-fed JSON on stdin and answering one JSON line per formula on stdout: no
+fed JSON on stdin, typesetting :data:`BATCH` formulas per call into V8
+(:meth:`~daeyeok.mathrender.KatexEngine.render_many`) and answering one JSON line per formula on stdout: no
 ``multiprocessing``, so no re-import of the caller's ``__main__`` and nothing
 shared but two pipes.  Each answer is compressed as it arrives
 (:class:`~daeyeok.mathrender.PackedResult`), so 60,000 typeset formulas never
