@@ -135,12 +135,18 @@ def ending_candidates(texts: Iterable[str]) -> frozenset[str]:
     return frozenset(tails)
 
 
+@functools.lru_cache(maxsize=65536)
+def _compound_head(word: str) -> bool:
+    """Whether ``word`` may start a compound: a bare Hangul noun of two to five syllables."""
+    return bool(_HANGUL_RUN.fullmatch(word)) and 2 <= len(word) <= MAX_COMPOUND_HEAD and strip_particles(word) == word and _nounish(word)
+
+
 def joined_compounds(text: str) -> list[str]:
     """Adjacent Hangul words as one word when the first is a bare noun (손실 함수를 → 손실함수를)."""
     out: list[str] = []
-    tokens = [m.group() for m in _TOKEN.finditer(text)]
+    tokens = _TOKEN.findall(text)
     for first, second in itertools.pairwise(tokens):
-        if not _HANGUL_RUN.fullmatch(first) or not 2 <= len(first) <= MAX_COMPOUND_HEAD or strip_particles(first) != first or not _nounish(first):
+        if not _compound_head(first):
             continue
         head = _HANGUL_RUN.match(second)
         if head is None or len(head.group()) < 2:
@@ -200,6 +206,9 @@ class Expander:
         for i, korean in enumerate(self._korean):
             for first in dict.fromkeys(tight[0] for _, tight in korean):
                 self._by_first.setdefault(first, []).append(i)
+        self._firsts = frozenset(self._by_first)
+        #: word_endings by word: a site repeats its words, and a block's words are looked up one by one
+        self._endings: dict[str, list[str]] = {}
 
     def glossary_tokens(self, text: str) -> list[str]:
         """Every form of every glossary term the text uses (Korean forms of two syllables or more, by substring)."""
@@ -210,8 +219,8 @@ class Expander:
         squeezed = text.replace(" ", "")
         present = set(squeezed)
         candidates = set(hits)
-        for ch in present:
-            candidates.update(self._by_first.get(ch, ()))
+        for ch in present & self._firsts:
+            candidates.update(self._by_first[ch])
         out: list[str] = []
         for i in sorted(candidates):
             if i in hits or any(tight[0] in present and (form in text or tight in squeezed) for form, tight in self._korean[i]):
@@ -220,12 +229,15 @@ class Expander:
 
     def tokens(self, text: str, lang: str) -> list[str]:
         """The helper words for one block: new words only, in a stable order, no duplicates."""
-        present = {m.group() for m in _TOKEN.finditer(text)} | {w.lower() for w in _LATIN_WORD.findall(text)}
+        present = set(_TOKEN.findall(text)) | {w.lower() for w in _LATIN_WORD.findall(text)}
         found: list[str] = []
         if lang == "ko":
             found += joined_compounds(text)
-            for m in _HANGUL_RUN.finditer(text):
-                found += word_endings(m.group(), self.words)
+            endings = self._endings
+            for word in _HANGUL_RUN.findall(text):
+                if (tails := endings.get(word)) is None:
+                    tails = endings[word] = word_endings(word, self.words)
+                found += tails
         found += self.glossary_tokens(text)
         out: list[str] = []
         for tok in dict.fromkeys(found):
