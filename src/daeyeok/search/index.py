@@ -1,12 +1,12 @@
 """Run Pagefind over the search documents and return its bundle as output files (path → bytes).
 
-Pagefind runs as its own binary (shipped in the ``pagefind[extended]``
-wheel) behind the ``pagefind.index`` Python API.  The documents are written
-to a private temporary directory and indexed with one ``add_directory``
-call rather than one ``add_html_file`` per page: the API's reader polls the
-binary's replies every 0.1 s, one reply per poll, which made a 100-page site
-take 10 s longer.  The bundle is read back into memory so that
-:mod:`daeyeok.writer` still writes the whole site in one swap.
+Pagefind runs as its own binary (shipped in the ``pagefind[extended]`` wheel),
+through its command line: the documents are written to a private temporary
+directory and Pagefind indexes it once per language (:func:`index_script`).
+Its Python API was tried first: its reader polls the binary's replies every
+0.1 s, one reply per poll (a 100-page site took 10 s longer), and it answered
+"written" before the files were flushed.  The bundle is read back into memory
+so that :mod:`daeyeok.writer` still writes the whole site in one swap.
 
 Determinism: two runs over the same documents give byte-identical index,
 fragment, meta and wasm files (their names are content hashes).  The one
