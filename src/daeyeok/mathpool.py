@@ -31,12 +31,15 @@ from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
+from . import forking
 from .mathrender import KatexEngine, MathCache, MathResult, PackedResult, katex_available, katex_dir, katex_version, prepare_tex
 
 #: fewer uncached formulas than this are typeset in the build process itself
 MIN_FORMULAS = int(os.environ.get("DAEYEOK_MATH_POOL_MIN", "400"))
 
 Formula = tuple[str, bool]  # (TeX as KaTeX gets it, display mode)
+#: a formula's cost beyond its length, in characters of TeX, for dealing formulas to workers
+_FORMULA_OVERHEAD = 20
 Typeset = tuple[str, bool, PackedResult]
 
 
@@ -84,8 +87,11 @@ class MathPool:
 
     def __init__(self, formulas: Sequence[Formula], assets: Path, workers: int | None = None):
         count = max(1, min(workers or os.cpu_count() or 1, len(formulas)))
-        # interleaved shares: neighbouring formulas (one page's) cost alike, so shares do too
-        self._workers: list[_Worker] | None = [_Worker(formulas[i::count], assets) for i in range(count)]
+        # shares of equal estimated cost (KaTeX's time grows with the TeX's length); interleaving
+        # them, as before, gave one worker every display formula of a site whose pages alternate
+        # inline and display ones: 4.6 s of CPU against 1.8 s on the 10,000-page site
+        shares = forking.deal([len(tex) + _FORMULA_OVERHEAD for tex, _ in formulas], [1.0] * count)
+        self._workers: list[_Worker] | None = [_Worker([formulas[i] for i in sorted(share)], assets) for share in shares]
         self.size = len(formulas)
 
     def results(self, timeout: float = 600.0) -> list[Typeset]:
