@@ -11,7 +11,7 @@ import pytest
 import daeyeok.mathpool as mathpool
 from conftest import page
 from daeyeok.build import build
-from daeyeok.mathrender import KatexEngine, katex_available, katex_dir
+from daeyeok.mathrender import KatexEngine, MathCache, MathRenderer, katex_available, katex_dir, prepare_tex
 
 pytestmark = pytest.mark.skipif(not katex_available(), reason="KaTeX assets not vendored (make setup)")
 
@@ -132,3 +132,31 @@ def test_a_worker_answers_every_formula_across_batches() -> None:
         [tex, display, r.html, r.error, list(r.warnings)] for (tex, display), r in zip(FORMULAS, (engine.render(t, d) for t, d in FORMULAS), strict=True)
     ]
     assert lines == expected
+
+
+def test_a_pages_formulas_are_typeset_in_one_call_before_its_body(tmp_path: Path) -> None:
+    """MathRenderer.typeset_ahead: what the renderer would typeset one call at a time goes to V8 in
+    one batch; the body then finds every formula remembered, and the counts are those of one by one."""
+    engine = KatexEngine()
+    calls: list[tuple[str, int]] = []
+    real_render, real_many = engine.render, engine.render_many
+    engine.render = lambda tex, display: (calls.append(("one", 1)), real_render(tex, display))[1]  # type: ignore[method-assign]
+    engine.render_many = lambda formulas: (calls.append(("many", len(formulas))), real_many(formulas))[1]  # type: ignore[method-assign]
+    cache = MathCache(tmp_path / "math.sqlite")
+    cached = MathRenderer(engine, cache)
+    cached.render("y^2", False)  # in the cache from an earlier page
+    calls.clear()
+    math = MathRenderer(engine, cache)
+    page = [("x_1 + 1", False), ("\\sum_k k", True), ("x_1 + 1", False), ("y^2", False), ("\\frac{1", False)]
+    math.typeset_ahead(formulas_in_tokens(page))
+    assert calls == [("many", 3)]  # each new formula once; y^2 comes from the cache
+    singly = MathRenderer(KatexEngine(), MathCache(None))
+    for tex, display in page:
+        assert math.render(tex, display) == singly.render(tex, display)
+    assert calls == [("many", 3)], "the body found them all remembered"
+    assert (math.rendered, math.cached) == (3, 1)
+
+
+def formulas_in_tokens(formulas: list[tuple[str, bool]]) -> list[tuple[str, bool]]:
+    """The formulas as :func:`daeyeok.mathrender.formulas_in` yields them from a page's tokens (prepared)."""
+    return [(prepare_tex(tex, display), display) for tex, display in formulas]

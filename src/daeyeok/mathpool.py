@@ -32,7 +32,7 @@ from pathlib import Path
 from typing import Any
 
 from . import forking
-from .mathrender import KatexEngine, MathCache, MathResult, PackedResult, katex_available, katex_dir, katex_version, prepare_tex
+from .mathrender import KatexEngine, MathCache, MathResult, PackedResult, formulas_in, katex_available, katex_dir, katex_version
 
 #: fewer uncached formulas than this are typeset in the build process itself
 MIN_FORMULAS = int(os.environ.get("DAEYEOK_MATH_POOL_MIN", "400"))
@@ -41,16 +41,6 @@ Formula = tuple[str, bool]  # (TeX as KaTeX gets it, display mode)
 #: a formula's cost beyond its length, in characters of TeX, for dealing formulas to workers
 _FORMULA_OVERHEAD = 20
 Typeset = tuple[str, bool, PackedResult]
-
-
-def formulas_in(tokens: Iterable[Any], display_types: Sequence[str]) -> Iterable[Formula]:
-    """Every formula in a token stream, prepared as :class:`~daeyeok.mathrender.MathRenderer` renders it."""
-    for tok in tokens:
-        if tok.type == "math_inline" or tok.type in display_types:
-            display = tok.type in display_types
-            yield prepare_tex(tok.content, display), display
-        if tok.children:
-            yield from formulas_in(tok.children, display_types)
 
 
 def worker_command(assets: Path) -> list[str]:

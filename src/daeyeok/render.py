@@ -27,11 +27,12 @@ from .imagesize import image_size
 from .links import resolve
 from .loader import TextFile
 from .markdown import parser
-from .mathrender import MathRenderer
+from .mathrender import MathRenderer, formulas_in
 from .memo import IdentityMemo
 from .model import LANGUAGE_NAMES, Page
 from .parallel import PARALLEL_DIR, alignment_for, marking_hook, rows, rows_html, split_marked, strip_marks
 from .plugins.glossary_terms import GlossaryTermsOptions, wrap_terms
+from .plugins.math import MATH_DISPLAY_TYPES
 from .site import Site
 from .status import web as status_web
 from .status.strings import strings as status_strings
@@ -188,6 +189,7 @@ class SiteRenderer:
         if cached is not None:
             return cached
         marked = (page.lang, page.key) in self.parallel_members()
+        self.math.typeset_ahead(formulas_in(page.doc.tokens, MATH_DISPLAY_TYPES))
         body = render_body(parser(), self.body_tokens(page), self._render_context(page, marked=marked))
         entry = (dataclasses.replace(body, html=strip_marks(body.html)), body.html) if marked else (body, None)
         self._bodies[key] = entry
