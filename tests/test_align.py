@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from daeyeok.align import align, blocks_from_tokens, code_skeleton, extract_blocks, fingerprint, is_korean
+from daeyeok.align import align, blocks_from_tokens, code_skeleton, extract_blocks, fingerprint, is_korean, normalize_space
 from daeyeok.loader import TextFile
 from daeyeok.markdown import parser
 from daeyeok.model import Document
@@ -164,3 +164,16 @@ def test_python_skeleton_by_regex_is_pygments_skeleton(code: str) -> None:
     from daeyeok.align import lexed_skeleton
 
     assert code_skeleton(code, "python") == lexed_skeleton(code, "python")
+
+
+def test_normalize_space_treats_every_unicode_space_as_a_regex_would() -> None:
+    """normalize_space splits with str.split; it must agree with the \\s+ substitution it replaced
+    on every whitespace character (no-break, ideographic, line and paragraph separators too)."""
+    import re
+    import sys
+
+    spaces = [chr(c) for c in range(sys.maxunicode + 1) if re.fullmatch(r"\s", chr(c))]
+    assert len(spaces) > 20 and all(ch.isspace() for ch in spaces)
+    text = "가" + "".join(f"{ch}x{ch}{ch}" for ch in spaces) + " \u200b끝 "  # U+200B is not a space
+    assert normalize_space(text) == re.sub(r"\s+", " ", text).strip()
+    assert normalize_space("\u3000 손실\u00a0함수\n") == "손실 함수"

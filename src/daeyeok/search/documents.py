@@ -18,7 +18,7 @@ import re
 from dataclasses import dataclass
 from html import escape
 
-from ..align import Block, extract_blocks
+from ..align import Block, extract_blocks, normalize_space
 from ..model import Page
 from .expand import MARK, Expander
 
@@ -27,12 +27,11 @@ HELPER_WEIGHT = "0.5"
 
 _INLINE_MATH = re.compile(r"\$([^$]+)\$")
 _TEX_COMMAND = re.compile(r"\\[A-Za-z]+|[{}^_\\&]")
-_SPACES = re.compile(r"\s+")
 
 
 def plain_math(text: str) -> str:
     r"""Inline formulas as their letters and numbers (``$\frac{1}{N}\sum_i L_i$`` → ``1 N i L i``)."""
-    return _INLINE_MATH.sub(lambda m: " " + _SPACES.sub(" ", _TEX_COMMAND.sub(" ", m.group(1))).strip() + " ", text)
+    return _INLINE_MATH.sub(lambda m: " " + normalize_space(_TEX_COMMAND.sub(" ", m.group(1))) + " ", text)
 
 
 @dataclass(frozen=True)
@@ -47,7 +46,7 @@ class SearchDocument:
 def _block_html(block: Block, lang: str, expander: Expander) -> str:
     if block.kind == "math":
         return ""
-    text = _SPACES.sub(" ", plain_math(block.text)).strip()
+    text = normalize_space(plain_math(block.text))
     if not text:
         return ""
     if block.kind == "heading":
