@@ -110,7 +110,10 @@ def vocabulary(texts: Iterable[str], glossary_words: Iterable[str] = ()) -> froz
 
 def text_stems(texts: Iterable[str]) -> frozenset[str]:
     """The Hangul word stems of ``texts`` (one page's part of :func:`vocabulary`)."""
-    return frozenset(strip_particles(m.group()) for text in texts for m in _HANGUL_RUN.finditer(text))
+    stems: set[str] = set()
+    for text in texts:
+        stems.update(map(strip_particles, _HANGUL_RUN.findall(text)))
+    return frozenset(stems)
 
 
 def vocabulary_of(stem_sets: Iterable[Set[str]], glossary_words: Iterable[str] = ()) -> frozenset[str]:
@@ -127,11 +130,12 @@ def ending_candidates(texts: Iterable[str]) -> frozenset[str]:
     words depend on in the vocabulary (a cached search document is reused while the vocabulary
     answers the same for each of them)."""
     tails: set[str] = set()
+    words: set[str] = set()
     for text in texts:
-        for m in _HANGUL_RUN.finditer(text):
-            stem = strip_particles(m.group())
-            if len(stem) >= MIN_ENDINGS_WORD and _nounish(stem):
-                tails.update(stem[k:] for k in range(1, len(stem) - MIN_ENDING + 1))
+        words.update(_HANGUL_RUN.findall(text))
+    for stem in set(map(strip_particles, words)):  # a word's tails depend on its stem alone
+        if len(stem) >= MIN_ENDINGS_WORD and _nounish(stem):
+            tails.update(stem[k:] for k in range(1, len(stem) - MIN_ENDING + 1))
     return frozenset(tails)
 
 
