@@ -103,10 +103,10 @@ def test_a_build_stopped_before_rendering_leaves_no_pagefind_behind(tmp_path, mo
     children: list[int] = []
     real_init = SearchJob.__init__
 
-    def spy(self, site, cache=None, *, run=None):  # type: ignore[no-untyped-def]
-        real_init(self, site, cache, run=run)
+    def spy(self, site, cache=None, *, start=None):  # type: ignore[no-untyped-def]
+        real_init(self, site, cache, start=start)
         started.append(self)
-        children.extend([run._child] if run is not None and run._child is not None else [])
+        children.extend([self.run._child] if self.run is not None and self.run._child is not None else [])
 
     def broken_engine(preferred: str):  # type: ignore[no-untyped-def]
         raise RuntimeError("no engine")

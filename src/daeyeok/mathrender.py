@@ -353,24 +353,10 @@ class MathRenderer:
     def render(self, tex: str, display: bool) -> MathResult:
         prepared = prepare_tex(tex, display)
         memo_key = (prepared, display)
-        if (hit := self._memo.get(memo_key)) is not None:
-            self._memo.move_to_end(memo_key)
-            return hit
-        if (kept := self._kept.get(memo_key)) is not None:
-            unpacked = kept.unpack()
-            self._remember(memo_key, unpacked)
-            return unpacked
-        key = MathCache.key(self.engine, prepared, display)
-        result = self.cache.get(key)
+        result, key = self._lookup(memo_key)
         if result is None:
             result = self.engine.render(prepared, display)
-            self.rendered += 1
-            self.cache.put(key, result)
-        elif memo_key in self._preloaded:
-            self._preloaded.discard(memo_key)  # counted as rendered when it was preloaded
-        else:
-            self.cached += 1
-        self._remember(memo_key, result)
+            self._typeset(memo_key, key, result)
         return result
 
     def typeset_ahead(self, formulas: Iterable[tuple[str, bool]]) -> None:
@@ -378,27 +364,53 @@ class MathRenderer:
         that :meth:`render` would typeset one at a time: those neither remembered nor cached.
 
         The renderer calls this with a page's formulas before rendering its body, which then
-        finds them in the memo; each counts as rendered, as it would have.  One call per
-        formula cost 0.70 ms on cs231n's formulas, one call per page's batch ~0.3 ms
-        (``benchmarks/katex_calls.py``).  Other engines typeset as they go.
+        finds every one of them in the memo (cached ones are looked up here, once); the counts
+        are those of rendering them one by one.  One call per formula cost 0.70 ms on
+        cs231n's formulas, one call per page's batch ~0.3 ms (``benchmarks/katex_calls.py``).
+        Other engines typeset as they go.
         """
         if not isinstance(self.engine, KatexEngine):
             return
+        seen: set[tuple[str, bool]] = set()
         todo: dict[tuple[str, bool], str] = {}
         for memo_key in formulas:
-            if memo_key in todo or memo_key in self._memo or memo_key in self._kept:
+            if memo_key in seen:
                 continue
-            key = MathCache.key(self.engine, *memo_key)
-            if not self.cache.has(key):
+            seen.add(memo_key)
+            result, key = self._lookup(memo_key)
+            if result is None:
                 todo[memo_key] = key
-            if len(todo) >= self.MEMO_SIZE // 2:  # all of them still remembered when the body asks
+            if len(seen) >= self.MEMO_SIZE // 2:  # all of them still remembered when the body asks
                 break
-        if not todo:
-            return
-        for (memo_key, key), result in zip(todo.items(), self.engine.render_many(list(todo)), strict=True):
-            self.rendered += 1
-            self.cache.put(key, result)
+        if todo:
+            for (memo_key, key), result in zip(todo.items(), self.engine.render_many(list(todo)), strict=True):
+                self._typeset(memo_key, key, result)
+
+    def _lookup(self, memo_key: tuple[str, bool]) -> tuple[MathResult | None, str]:
+        """A formula already typeset (remembered, kept packed, or cached: then remembered and counted),
+        or ``None``; and its cache key."""
+        if (hit := self._memo.get(memo_key)) is not None:
+            self._memo.move_to_end(memo_key)
+            return hit, ""
+        if (kept := self._kept.get(memo_key)) is not None:
+            unpacked = kept.unpack()
+            self._remember(memo_key, unpacked)
+            return unpacked, ""
+        key = MathCache.key(self.engine, *memo_key)
+        result = self.cache.get(key)
+        if result is not None:
+            if memo_key in self._preloaded:
+                self._preloaded.discard(memo_key)  # counted as rendered when it was preloaded
+            else:
+                self.cached += 1
             self._remember(memo_key, result)
+        return result, key
+
+    def _typeset(self, memo_key: tuple[str, bool], key: str, result: MathResult) -> None:
+        """A formula the engine just typeset: counted, cached and remembered."""
+        self.rendered += 1
+        self.cache.put(key, result)
+        self._remember(memo_key, result)
 
     def _remember(self, memo_key: tuple[str, bool], result: MathResult) -> None:
         self._memo[memo_key] = result

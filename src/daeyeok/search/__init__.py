@@ -17,6 +17,7 @@ No server is needed: everything is static files under the base URL.
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from importlib.resources import files as package_files
 from pathlib import Path
 
@@ -111,12 +112,13 @@ def search_script() -> bytes:
 class SearchJob:
     """The search index being built (Pagefind runs as its own process); :meth:`files` collects it."""
 
-    def __init__(self, site: Site, cache: PickleCache | None = None, *, run: PagefindRun | None = None):
+    def __init__(self, site: Site, cache: PickleCache | None = None, *, start: Callable[[], PagefindRun] | None = None):
+        """``start`` starts the run (:func:`start_search`); by default the documents are computed here."""
         self.site = site
         self.error: SearchIndexError | None = None
         self.run: PagefindRun | None = None
         try:
-            self.run = run if run is not None else PagefindRun(search_documents(site, cache))
+            self.run = start() if start is not None else PagefindRun(search_documents(site, cache))
         except SearchIndexError as exc:
             self.error = exc
 
@@ -161,5 +163,5 @@ def start_search(site: Site, store: Path | None) -> SearchJob:
                 cache.close()
 
     if can_fork():
-        return SearchJob(site, run=PagefindRun.forked(documents))
-    return SearchJob(site, run=PagefindRun(documents()))
+        return SearchJob(site, start=lambda: PagefindRun.forked(documents))
+    return SearchJob(site, start=lambda: PagefindRun(documents()))
