@@ -177,3 +177,22 @@ def test_normalize_space_treats_every_unicode_space_as_a_regex_would() -> None:
     text = "가" + "".join(f"{ch}x{ch}{ch}" for ch in spaces) + " \u200b끝 "  # U+200B is not a space
     assert normalize_space(text) == re.sub(r"\s+", " ", text).strip()
     assert normalize_space("\u3000 손실\u00a0함수\n") == "손실 함수"
+
+
+def test_the_parallel_view_uses_the_alignment_the_status_made(monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """On a site larger than the memo of alignments the first pages' alignments are gone by
+    rendering time; the parallel view takes them from the translation status, not aligning again."""
+    import daeyeok.align as align_module
+    from daeyeok.build import prepare, render_site
+    from daeyeok.mathrender import MathCache, MathRenderer, create_engine
+
+    prepared = prepare(Path(__file__).parent / "sites" / "search", use_cache=False)
+    assert prepared.status is not None and any(p.alignment is not None for p in prepared.status.pages.values())
+    before = render_site(prepared, MathRenderer(create_engine(prepared.config.math)[0], MathCache(None)), search=False)[0]
+    align_module._ALIGNMENTS.entries.clear()  # as if evicted by 1,024 later pages
+    aligned: list[int] = []
+    real = align_module.align
+    monkeypatch.setattr(align_module, "align", lambda s, t: aligned.append(1) or real(s, t))
+    after = render_site(prepared, MathRenderer(create_engine(prepared.config.math)[0], MathCache(None)), search=False)[0]
+    assert any(name.endswith("/parallel/index.html") for name in after)
+    assert aligned == [] and after == before

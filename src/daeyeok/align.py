@@ -487,7 +487,6 @@ class _Features:
     verbatim: str  # formula or code skeleton for verbatim kinds
 
 
-@functools.lru_cache(maxsize=65536)
 def _features(block: Block) -> _Features:
     inv: set[str] = set()
     inv.update("f:" + f.normalized for f in block.formulas)
@@ -523,11 +522,16 @@ def length_ratio(fs: Sequence[_Features], ft: Sequence[_Features]) -> float:
 class _Scorer:
     """Scores for candidate pairs, memoised; ``ratio`` is target/source text length overall."""
 
-    def __init__(self, source: Sequence[Block], target: Sequence[Block], ratio: float | None = None):
+    def __init__(
+        self,
+        source: Sequence[Block],
+        target: Sequence[Block],
+        ratio: float | None = None,
+        features: tuple[Sequence[_Features], Sequence[_Features]] | None = None,
+    ):
         self.source = source
         self.target = target
-        self.fs = [_features(b) for b in source]
-        self.ft = [_features(b) for b in target]
+        self.fs, self.ft = features if features is not None else ([_features(b) for b in source], [_features(b) for b in target])
         self.ratio = ratio if ratio is not None else length_ratio(self.fs, self.ft)
         self.memo: dict[tuple[int, int, int, int], float | None] = {}
 
@@ -623,17 +627,23 @@ def align(source: Sequence[Block], target: Sequence[Block]) -> Alignment:
     import difflib
 
     matcher = difflib.SequenceMatcher(None, keys_s, keys_t, autojunk=False)
-    ratio = length_ratio([_features(b) for b in source], [_features(b) for b in target])
+    fs, ft = [_features(b) for b in source], [_features(b) for b in target]  # once per block: stretches reuse them
+    ratio = length_ratio(fs, ft)
     pairs: list[Pair] = []
     i = j = 0
     for a, b, size in matcher.get_matching_blocks():
-        pairs.extend(align_stretch(source[i:a], target[j:b], ratio).pairs)
+        pairs.extend(align_stretch(source[i:a], target[j:b], ratio, (fs[i:a], ft[j:b])).pairs)
         pairs.extend(Pair(source[a + k], target[b + k], 3.0) for k in range(size))
         i, j = a + size, b + size
     return Alignment(tuple(pairs))
 
 
-def align_stretch(source: Sequence[Block], target: Sequence[Block], ratio: float | None = None) -> Alignment:
+def align_stretch(
+    source: Sequence[Block],
+    target: Sequence[Block],
+    ratio: float | None = None,
+    features: tuple[Sequence[_Features], Sequence[_Features]] | None = None,
+) -> Alignment:
     """Pair source blocks with target blocks, keeping both orders.
 
     Gaps cost nothing and every feasible pair scores at least 0, so where
@@ -644,7 +654,7 @@ def align_stretch(source: Sequence[Block], target: Sequence[Block], ratio: float
     n, m = len(source), len(target)
     if n == 0 or m == 0:
         return Alignment(tuple([Pair(s, None) for s in source] + [Pair(None, t) for t in target]))
-    scorer = _Scorer(source, target, ratio)
+    scorer = _Scorer(source, target, ratio, features)
     if n == m and all(s.kind == t.kind for s, t in zip(source, target, strict=True)):
         # The common case, a complete translation: the same structure on both sides. Pair in
         # order when every pair is feasible, without the quadratic search.

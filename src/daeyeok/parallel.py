@@ -149,9 +149,10 @@ def _prefix_ids(html: str, lang: str) -> str:
     return _LOCAL_HREF.sub(rf"\1#{lang}-", _ID_ATTR.sub(rf"\1{lang}-", html))
 
 
-def alignment_for(main: Document, other: Document) -> tuple[tuple[Block, ...], tuple[Block, ...], Alignment]:
-    """Blocks of both documents and their alignment (the other document is the source side)."""
-    alignment = align_documents(other, main)
+def alignment_for(main: Document, other: Document, known: Alignment | None = None) -> tuple[tuple[Block, ...], tuple[Block, ...], Alignment]:
+    """Blocks of both documents and their alignment (the other document is the source side);
+    ``known``: that alignment, already made (the translation status makes every page's)."""
+    alignment = known if known is not None else align_documents(other, main)
     main_blocks = tuple(t for p in alignment.pairs if (t := p.target) is not None)
     other_blocks = tuple(s for p in alignment.pairs if (s := p.source) is not None)
     return main_blocks or extract_blocks(main), other_blocks or extract_blocks(other), alignment

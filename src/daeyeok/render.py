@@ -21,6 +21,7 @@ import jinja2
 from markupsafe import Markup
 
 from . import glossary_page, i18n
+from .align import Alignment
 from .diagnostics import Diagnostic, display_path, error
 from .htmlrender import RenderContext, RenderedBody, render_body
 from .imagesize import image_size
@@ -387,6 +388,15 @@ class SiteRenderer:
             diags.append(diag)
         return out, data, diags
 
+    def status_alignment(self, page: Page, other: Page) -> Alignment | None:
+        """The translation status's alignment of ``other`` (the original) with ``page``: the
+        status aligned every page already, and on a large site the memo of alignments
+        (:func:`daeyeok.align.align_documents`) no longer holds the first ones."""
+        found = self.status.page(page.lang, page.key) if self.status is not None else None
+        if found is None or found.alignment is None or found.source is not other.doc or found.target is not page.doc:
+            return None
+        return found.alignment
+
     def render_parallel(self, page: Page) -> tuple[str, bytes | None, list[Diagnostic]] | None:
         """The no-JavaScript parallel page of a translation (``<page>/parallel/``), or ``None`` when it has no original."""
         other = self.parallel_page(page)
@@ -397,7 +407,7 @@ class SiteRenderer:
             context = self.page_context(page)
             main_html = self.marked_html(page)
             other_html = self.marked_html(other)
-            main_blocks, other_blocks, alignment = alignment_for(page.doc, other.doc)
+            main_blocks, other_blocks, alignment = alignment_for(page.doc, other.doc, self.status_alignment(page, other))
             parallel_rows = rows(
                 split_marked(main_html, page.doc.tokens), split_marked(other_html, other.doc.tokens), main_blocks, other_blocks, alignment, other.lang
             )
