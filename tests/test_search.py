@@ -239,3 +239,18 @@ def test_runs_that_disagree_give_no_bundle(tmp_path: Path) -> None:
     (tmp_path / "ko" / "pagefind-entry.json").write_text('{"version":"2","languages":{"ko":{"hash":"ko_1"}}}')
     with pytest.raises(SearchIndexError, match="differ beyond their languages"):
         _read_bundle(tmp_path, ["en", "ko"])
+
+
+def test_the_index_script_removes_the_documents_and_keeps_pagefinds_exit_status(tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """The documents are deleted by the script once Pagefind has read them (not by the build
+    process at its end); a failed run must still fail."""
+    from daeyeok.search.index import index_script
+
+    for fake, expected in (("/bin/true", 0), ("/bin/false", 1)):
+        site = tmp_path / f"site {expected}"  # a space: the path must be quoted
+        (site / "en" / "a").mkdir(parents=True)
+        (site / "en" / "a" / "index.html").write_text("<html></html>")
+        monkeypatch.setenv("PAGEFIND_BINARY_PATH", fake)
+        done = subprocess.run(["/bin/sh", "-c", index_script(site, tmp_path / "bundle", ["en", "ko"])])
+        assert done.returncode == expected
+        assert not site.exists()
