@@ -61,3 +61,24 @@ def test_an_image_edit_reaches_the_pages_that_size_it(make_site) -> None:  # typ
     (root / "static/fig.svg").write_text(svg.format(w=321), encoding="utf-8")
     files, _ = cached(root)
     assert b'width="321"' in files["ko/a/index.html"] and files == fresh(root)
+
+
+def test_a_cache_found_empty_asks_sqlite_only_for_its_own_entries(tmp_path: Path) -> None:
+    """A cold build's lookups are all misses: a cache whose table was empty when opened answers
+    them without a query, and still finds what it stored itself (pending or written)."""
+    from daeyeok.picklecache import PickleCache
+
+    path = tmp_path / "c.sqlite"
+    cold = PickleCache(path, "t")
+    assert cold._db is not None
+    queries: list[str] = []
+    cold._db.set_trace_callback(queries.append)
+    assert [cold.get(f"k{i}") for i in range(100)] == [None] * 100
+    assert not any(q.startswith("SELECT") for q in queries), queries
+    cold.put("mine", {"v": 1})
+    cold._flush()
+    assert cold.get("mine") == {"v": 1}
+    cold.close()
+    warm = PickleCache(path, "t")  # not empty: every lookup is asked
+    assert warm.get("mine") == {"v": 1} and warm.get("other") is None
+    warm.close()

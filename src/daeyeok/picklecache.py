@@ -61,6 +61,8 @@ class PickleCache:
         self.misses = 0
         self._path = path
         self._inherited: sqlite3.Connection | None = None
+        #: keys put since the table was found empty; ``None``: it was not empty (see :meth:`get`)
+        self._written: set[str] | None = None
         self._connect()
 
     def _connect(self) -> None:
@@ -71,6 +73,8 @@ class PickleCache:
             self._db = sqlite3.connect(str(self._path), check_same_thread=False, timeout=2)
             self._db.execute("PRAGMA journal_mode=WAL")
             self._db.execute(f"CREATE TABLE IF NOT EXISTS {self._table} (key TEXT PRIMARY KEY, data BLOB NOT NULL)")
+            if self._written is None and self._db.execute(f"SELECT 1 FROM {self._table} LIMIT 1").fetchone() is None:
+                self._written = set()
         except (OSError, sqlite3.Error):
             self._db = None
 
@@ -91,6 +95,12 @@ class PickleCache:
 
     def get(self, key: str) -> Any | None:
         if self._db is None:
+            return None
+        if self._written is not None and key not in self._written:
+            # the table was empty when opened (a cold build): only this process's own entries
+            # can be there, and asking SQLite for each of the others cost a 10,000-page
+            # build ~50,000 queries; another process's entries of meanwhile only cost time
+            self.misses += 1
             return None
         with self._lock:
             try:
@@ -132,6 +142,8 @@ class PickleCache:
             return
         data = zlib.compress(pickled, 1)
         with self._lock:
+            if self._written is not None:
+                self._written.add(key)
             self._pending.append((key, data))
             self._pending_bytes += len(data)
             if self._pending_bytes > _FLUSH_BYTES:
