@@ -16,12 +16,13 @@ import os
 import re
 import sqlite3
 import threading
-import zlib
 from collections import OrderedDict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Protocol
+
+from . import compress
 
 VENDOR_DIR = Path(__file__).parent / "_vendor" / "katex"
 RENDER_TIMEOUT_S = 5.0
@@ -57,7 +58,7 @@ class MathResult:
 
 @dataclass(frozen=True)
 class PackedResult:
-    """A :class:`MathResult` with its HTML zlib-compressed: how formulas typeset by workers wait
+    """A :class:`MathResult` with its HTML compressed (:mod:`daeyeok.compress`): how formulas typeset by workers wait
     for the renderer (KaTeX HTML shrinks ~8×; 60,000 formulas held plain took ~450 MB)."""
 
     html_z: bytes
@@ -66,10 +67,10 @@ class PackedResult:
 
     @staticmethod
     def pack(result: MathResult) -> PackedResult:
-        return PackedResult(zlib.compress(result.html.encode("utf-8"), 1), result.error, result.warnings)
+        return PackedResult(compress.pack(result.html.encode("utf-8")), result.error, result.warnings)
 
     def unpack(self) -> MathResult:
-        return MathResult(zlib.decompress(self.html_z).decode("utf-8"), self.error, self.warnings)
+        return MathResult(compress.unpack(self.html_z).decode("utf-8"), self.error, self.warnings)
 
 
 class MathEngine(Protocol):

@@ -5,8 +5,8 @@ alignments (:mod:`daeyeok.terms.runner`, :mod:`daeyeok.align`) and rendered
 pages (:mod:`daeyeok.pagecache`) are expensive to compute and cheap to
 unpickle.  Keys hash everything the value depends on, daeyeok's own code
 included (:func:`code_fingerprint`), so an entry is never stale, only unused.
-Values are pickled and zlib-compressed (level 1: HTML and token streams shrink
-about fivefold for little time) and written in batches of 32 MB, so a large
+Values are pickled and compressed (:mod:`daeyeok.compress`: HTML and token streams
+shrink six- to eightfold for little time) and written in batches of 32 MB, so a large
 site's first build does not hold a second copy of itself in memory.  A cache
 that cannot be opened, read or written is skipped: it only ever costs time,
 never a result.
@@ -19,11 +19,12 @@ import hashlib
 import pickle
 import sqlite3
 import threading
-import zlib
 from collections.abc import Callable
 from functools import lru_cache
 from pathlib import Path
 from typing import Any, TypeVar, cast
+
+from .compress import pack, unpack
 
 T = TypeVar("T")
 
@@ -111,7 +112,7 @@ class PickleCache:
             self.misses += 1
             return None
         try:
-            value = pickle.loads(zlib.decompress(row[0]))
+            value = pickle.loads(unpack(row[0]))
         except Exception:  # a damaged or foreign entry is a miss, not an error
             self.misses += 1
             return None
@@ -140,7 +141,7 @@ class PickleCache:
         """:meth:`put` for a value already pickled (a forked child's answer)."""
         if self._db is None:
             return
-        data = zlib.compress(pickled, 1)
+        data = pack(pickled)
         with self._lock:
             if self._written is not None:
                 self._written.add(key)
