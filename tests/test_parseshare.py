@@ -32,7 +32,14 @@ items = [(f, lang) for lang, files in sorted(sources.pages.items()) for f in fil
 cache = DocCache(Path(args["cache"]) if args["cache"] else None)
 got = parse_shared(cache, items)
 cache.close()
-print(json.dumps({"forks": len(forks), "same": got == [parse_document(*item) for item in items], "hits": cache.hits, "pages": len(items)}))
+from daeyeok.parse import EMPTY
+def tokens(ts):
+    for t in ts:
+        yield t
+        yield from tokens(t.children or [])
+empties = [d for doc, _ in got if doc for t in tokens(doc.tokens) for d in (t.attrs, t.meta) if not d]
+shared = bool(empties) and all(d is EMPTY for d in empties)  # parsed here, by the child or read from the cache
+print(json.dumps({"forks": len(forks), "same": got == [parse_document(*item) for item in items], "hits": cache.hits, "pages": len(items), "shared": shared}))
 """
 
 
@@ -53,7 +60,7 @@ def site(make_site) -> Path:  # type: ignore[no-untyped-def]
 
 def test_forked_parsing_gives_what_parsing_here_gives(make_site) -> None:  # type: ignore[no-untyped-def]
     answer = run(site(make_site), None)
-    assert answer["forks"] == 1 and answer["same"] is True and answer["pages"] == 11
+    assert answer["forks"] == 1 and answer["same"] is True and answer["pages"] == 11 and answer["shared"] is True
 
 
 def test_a_failing_child_costs_time_not_pages(make_site) -> None:  # type: ignore[no-untyped-def]
@@ -66,4 +73,22 @@ def test_pages_the_child_parsed_are_cached(make_site, tmp_path) -> None:  # type
     first = run(root, tmp_path / "docs.sqlite")
     assert first["forks"] == 1 and first["hits"] == 0
     again = run(root, tmp_path / "docs.sqlite")
-    assert again["forks"] == 0 and again["hits"] == again["pages"] and again["same"] is True
+    assert again["forks"] == 0 and again["hits"] == again["pages"] and again["same"] is True and again["shared"] is True
+
+
+def test_the_shared_empty_dict_refuses_changes_and_pickles_plain() -> None:
+    """Every parsed token without attributes holds the same dict: changing it would change them all."""
+    import pickle
+
+    import pytest
+
+    from daeyeok.parse import EMPTY
+
+    for change in (lambda d: d.__setitem__("id", "x"), lambda d: d.update(id="x"), lambda d: d.setdefault("id", "x"), lambda d: d.clear()):
+        with pytest.raises(TypeError, match="share one empty"):
+            change(EMPTY)
+    assert EMPTY == {} and not EMPTY
+    plain = pickle.loads(pickle.dumps(EMPTY))
+    assert type(plain) is dict and plain == {}
+    plain["id"] = "x"  # a copy read back is an ordinary dict
+    assert dict(EMPTY) == {} and type(EMPTY.copy()) is dict

@@ -51,7 +51,7 @@ def parse_shared(cache: DocCache, items: Sequence[tuple[TextFile, str]]) -> list
     from .parse import parse_document
 
     keys = [cache.key(source, lang) if cache.enabled else "" for source, lang in items]
-    results: list[Parsed | None] = [cache.get(key) if cache.enabled else None for key in keys]
+    results: list[Parsed | None] = [unpickled(cache.get(key)) if cache.enabled else None for key in keys]
     todo = [i for i, found in enumerate(results) if found is None]
 
     def parse_here(indexes: Sequence[int]) -> None:
@@ -71,6 +71,16 @@ def parse_shared(cache: DocCache, items: Sequence[tuple[TextFile, str]]) -> list
             parse_here(theirs)
         else:
             for i, data in answer:
-                results[i] = pickle.loads(data)
+                results[i] = unpickled(pickle.loads(data))
                 cache.put_pickled(keys[i], data)
     return [parsed for parsed in results if parsed is not None]
+
+
+def unpickled(parsed: Parsed | None) -> Parsed | None:
+    """A parse read back from the cache or a child, its tokens' empty dicts shared again
+    (:class:`daeyeok.parse.SharedEmpty`)."""
+    from .parse import share_empty_dicts
+
+    if parsed is not None and parsed[0] is not None:
+        share_empty_dicts(parsed[0].tokens)
+    return parsed
