@@ -175,6 +175,16 @@ def normalize_space(text: str) -> str:
     return " ".join(text.split())
 
 
+def without_formulas_and_urls(text: str) -> str:
+    """``text`` with inline ``$…$`` formulas and URLs blanked out: what is counted and compared as
+    prose (each pattern is only run when its marker character occurs, as in most blocks it does not)."""
+    if "$" in text:
+        text = _INLINE_FORMULA.sub(" ", text)
+    if "://" in text:
+        text = _URL.sub(" ", text)
+    return text
+
+
 def normalize_tex(tex: str) -> str:
     """A formula for comparison: whitespace-insensitive, kramdown's ``\\_`` escape undone."""
     return _WS.sub("", tex.replace("\\_", "_").replace("\\*", "*"))
@@ -192,8 +202,7 @@ def word_count(kind: str, text: str) -> int:
         return sum(1 for line in text.splitlines() if line.strip())
     if kind == "math":
         return 1
-    bare = _INLINE_FORMULA.sub(" ", text)
-    return len(_WORD.findall(_URL.sub(" ", bare)))
+    return len(_WORD.findall(without_formulas_and_urls(text)))
 
 
 @functools.lru_cache(maxsize=16384)
@@ -205,7 +214,7 @@ def hangul_share(text: str) -> float:
     0.4; ``손실함수(Loss function)`` counts as Korean, an English sentence with
     one Korean word does not.
     """
-    bare = _URL.sub(" ", _INLINE_FORMULA.sub(" ", text))
+    bare = without_formulas_and_urls(text)
     h = len(_HANGUL.findall(bare))
     latin = len(_LATIN.findall(bare))
     if h == 0:
@@ -492,9 +501,10 @@ def _features(block: Block) -> _Features:
     inv.update("f:" + f.normalized for f in block.formulas)
     inv.update("l:" + r.target for r in block.links)
     inv.update("i:" + r.target for r in block.images)
-    bare = _URL.sub(" ", _INLINE_FORMULA.sub(" ", block.text))
-    inv.update("n:" + n for n in _NUMBER.findall(bare))
-    inv.update("w:" + w.lower() for w in _LATIN_TERM.findall(bare))
+    bare = without_formulas_and_urls(block.text)
+    inv.update(map("n:".__add__, _NUMBER.findall(bare)))
+    # the terms hold ASCII letters, digits and hyphens only: lowered all at once, then split apart
+    inv.update(map("w:".__add__, " ".join(_LATIN_TERM.findall(bare)).lower().split()))
     verbatim = ""
     if block.kind == "code":
         verbatim = code_skeleton(block.text, block.info)
@@ -721,7 +731,7 @@ def _stored_alignment(source: Document, target: Document, store: PickleCache | N
     src, tgt = extract_blocks(source), extract_blocks(target)
     if store is None or not store.enabled:
         return align(src, tgt)
-    key = content_key("align", source.content_id, target.content_id)
+    key = content_key("align", source.content_hash, target.content_hash)
 
     def as_indexes() -> list[tuple[int, int, float]]:
         s_index = {id(b): i for i, b in enumerate(src)}
