@@ -8,6 +8,8 @@ its own, which the preview server relies on.
 from __future__ import annotations
 
 import dataclasses
+import functools
+import hashlib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -107,6 +109,12 @@ class Document:
     def content_id(self) -> str:
         """Everything the parse depends on, as text: language, path and source (cache keys use it)."""
         return f"{self.lang}\0{self.source.path}\0{self.source.rel}\0{self.source.text}"
+
+    @functools.cached_property
+    def content_hash(self) -> str:
+        """:attr:`content_id` hashed, once per document: the cache keys of alignments, structure
+        findings, rendered pages and search documents each hashed the whole text again."""
+        return hashlib.blake2b(self.content_id.encode("utf-8", "surrogatepass"), digest_size=16).hexdigest()
 
 
 @dataclass(frozen=True)

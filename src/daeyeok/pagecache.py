@@ -71,9 +71,9 @@ class CachedRenderer(SiteRenderer):
         if self.store is None or not self.store.enabled:
             result: Rendered = render()
             return result
-        parts = [self.key_prefix, kind, page.lang, page.key, page.doc.content_id, self._markers(page), repr(self.page_frame(page))]
+        parts = [self.key_prefix, kind, page.lang, page.key, page.doc.content_hash, self._markers(page), repr(self.page_frame(page))]
         if other is not None:
-            parts += [other.doc.content_id, self._markers(other)]
+            parts += [other.doc.content_hash, self._markers(other)]
         key = content_key(*parts)
         self.used.add(key)
         hit = self.store.get(key)

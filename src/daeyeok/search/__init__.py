@@ -66,7 +66,7 @@ def search_documents(site: Site, cache: PickleCache | None = None) -> list[Searc
     used: set[str] = set()
     for page in pages:
         site_path = page_path(page.lang, page.key)
-        key = content_key("search-doc", glossary, page.lang, page.key, page.doc.lang, page.doc.content_id)
+        key = content_key("search-doc", glossary, page.lang, page.key, page.doc.lang, page.doc.content_hash)
         used.add(key)
         kept = store.get(key) if store is not None else None
         if kept is not None and _answers(kept[0], words) == kept[1]:
@@ -99,7 +99,7 @@ def _stems(store: PickleCache | None, doc: Document) -> frozenset[str]:
 
 
 def _stems_key(doc: Document) -> str:
-    return content_key("search-stems", doc.content_id)
+    return content_key("search-stems", doc.content_hash)
 
 
 def search_script() -> bytes:

@@ -125,7 +125,7 @@ def _page_status(key: str, lang: str, source: Document, target: Document | None,
     sync = sync_state(lock.get(key, lang), src_blocks, tgt_blocks, alignment)
     findings: tuple[Diagnostic, ...]
     if store is not None and store.enabled:  # lexing code blocks to compare them costs more than the rest
-        key = content_key("structure", source.content_id, target.content_id)
+        key = content_key("structure", source.content_hash, target.content_hash)
         findings = store.fetch(key, lambda: tuple(check_structure(source, target, src_blocks, tgt_blocks, alignment)))
     else:
         findings = tuple(check_structure(source, target, src_blocks, tgt_blocks, alignment))
