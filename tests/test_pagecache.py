@@ -41,6 +41,30 @@ def test_edit_renders_only_what_shows_it(make_site) -> None:  # type: ignore[no-
     assert hits < outputs - 2, "a title shows in other pages' navigation and pagers"
 
 
+def test_a_page_missing_from_the_cache_computes_its_frame_once(make_site, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """The frame made for the cache key is the one the page is rendered with: one computation
+    per page and one per parallel view, and the same files as without a cache."""
+    from collections import Counter
+
+    from daeyeok.render import SiteRenderer
+    from daeyeok.urls import page_path
+
+    root = make_site({"content/ko/b.md": page("나", "둘째 쪽.\n"), "content/en/b.md": page("B", "Second page.\n")})
+    expected = fresh(root)
+    framed: Counter[str] = Counter()
+    real = SiteRenderer.page_frame
+
+    def counted(self, p):  # type: ignore[no-untyped-def]
+        framed[page_path(p.lang, p.key)] += 1
+        return real(self, p)
+
+    monkeypatch.setattr(SiteRenderer, "page_frame", counted)
+    files, hits = cached(root)
+    assert hits == 0 and files == expected
+    with_parallel = {name.removesuffix("parallel/index.html") for name in files if name.endswith("/parallel/index.html")}
+    assert with_parallel and framed == Counter({path: 2 if path in with_parallel else 1 for path in framed}), framed
+
+
 def test_site_wide_inputs_invalidate_every_page(make_site) -> None:  # type: ignore[no-untyped-def]
     root = make_site({"templates/page.html": '{% extends "theme/page.html" %}'})
     cached(root)

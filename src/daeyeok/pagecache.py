@@ -55,6 +55,8 @@ class CachedRenderer(SiteRenderer):
     key_prefix: str = ""
     used: set[str]
     hits: int = 0
+    #: the frame computed for a page's key, handed to the rendering of that page on a miss
+    _frame_for_key: tuple[Page, dict[str, Any]] | None = None
 
     def attach_cache(self, store: PickleCache, key: str) -> None:
         self.store = store
@@ -71,7 +73,8 @@ class CachedRenderer(SiteRenderer):
         if self.store is None or not self.store.enabled:
             result: Rendered = render()
             return result
-        parts = [self.key_prefix, kind, page.lang, page.key, page.doc.content_hash, self._markers(page), repr(self.page_frame(page))]
+        frame = super().page_frame(page)
+        parts = [self.key_prefix, kind, page.lang, page.key, page.doc.content_hash, self._markers(page), repr(frame)]
         if other is not None:
             parts += [other.doc.content_hash, self._markers(other)]
         key = content_key(*parts)
@@ -81,10 +84,24 @@ class CachedRenderer(SiteRenderer):
             self.hits += 1
             out, data, diags = hit
             return out, data, list(diags)
-        out, data, diags = render()
+        self._frame_for_key = (page, frame)
+        try:
+            out, data, diags = render()
+        finally:
+            self._frame_for_key = None
         if data is not None and not any(d.severity is Severity.ERROR for d in diags):
             self.store.put(key, (out, data, diags))
         return out, data, diags
+
+    def page_frame(self, page: Page) -> dict[str, Any]:
+        """The frame the key was made of, when rendering the page it was made for: computing it
+        (navigation, neighbours, banner) again for every page missing from the cache cost a
+        cold build as much as comparing it."""
+        made = self._frame_for_key
+        if made is not None and made[0] is page:
+            self._frame_for_key = None  # rendering changes it: it serves one rendering only
+            return made[1]
+        return super().page_frame(page)
 
     def render_page(self, page: Page) -> Rendered:
         return self._cached("page", page, None, lambda: super(CachedRenderer, self).render_page(page))
