@@ -496,7 +496,11 @@ class _Features:
     verbatim: str  # formula or code skeleton for verbatim kinds
 
 
+@functools.lru_cache(maxsize=4096)
 def _features(block: Block) -> _Features:
+    """Memoised by the block's value for the preview server, which aligns an edited page again
+    with blocks equal to the last ones but the edited one (cs231n's longest page: rebuild 36 →
+    32 ms); 4,096 entries, not the 65,536 that held ~95 MiB of a 10,000-page build."""
     inv: set[str] = set()
     inv.update("f:" + f.normalized for f in block.formulas)
     inv.update("l:" + r.target for r in block.links)
