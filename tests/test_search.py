@@ -243,14 +243,20 @@ def test_runs_that_disagree_give_no_bundle(tmp_path: Path) -> None:
 
 def test_the_index_script_removes_the_documents_and_keeps_pagefinds_exit_status(tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
     """The documents are deleted by the script once Pagefind has read them (not by the build
-    process at its end); a failed run must still fail."""
+    process at its end); the runs go one after the other or side by side, and the script fails
+    when any of them fails."""
     from daeyeok.search.index import index_script
 
-    for fake, expected in (("/bin/true", 0), ("/bin/false", 1)):
-        site = tmp_path / f"site {expected}"  # a space: the path must be quoted
-        (site / "en" / "a").mkdir(parents=True)
-        (site / "en" / "a" / "index.html").write_text("<html></html>")
-        monkeypatch.setenv("PAGEFIND_BINARY_PATH", fake)
-        done = subprocess.run(["/bin/sh", "-c", index_script(site, tmp_path / "bundle", ["en", "ko"])])
-        assert done.returncode == expected
-        assert not site.exists()
+    only_korean_fails = tmp_path / "fake pagefind"
+    only_korean_fails.write_text('#!/bin/sh\ncase "$*" in *"ko/**"*) sleep 0.2; exit 3;; esac\nexit 0\n')
+    only_korean_fails.chmod(0o755)
+    for fake, expected in (("/bin/true", 0), ("/bin/false", 1), (str(only_korean_fails), 1)):
+        for side_by_side in (False, True):
+            site = tmp_path / f"site {expected} {side_by_side}"  # a space: the path must be quoted
+            (site / "en" / "a").mkdir(parents=True)
+            (site / "en" / "a" / "index.html").write_text("<html></html>")
+            monkeypatch.setenv("PAGEFIND_BINARY_PATH", fake)
+            script = index_script(site, tmp_path / "bundle", ["en", "ko"], side_by_side=side_by_side)
+            done = subprocess.run(["/bin/sh", "-c", script])
+            assert (done.returncode != 0) == (expected != 0), (fake, side_by_side, done.returncode)
+            assert not site.exists()
