@@ -29,9 +29,11 @@ from .compress import pack, unpack
 T = TypeVar("T")
 
 _PACKAGE = Path(__file__).parent
-#: pending entries are written once they hold this many (compressed) bytes, so a
-#: 10,000-page build does not keep a second copy of the site in memory until the end
-_FLUSH_BYTES = 32 << 20
+#: pending entries are written once they hold this many (compressed) bytes.  Not more: the
+#: small compressed entries, kept while the pages they came from are freed around them, pinned
+#: about ten times their size of the allocator's heap (1,000 pages rendered in-process: RSS grew
+#: 169 MB with 32 MB, 123 MB with 2 MB; a 10,000-page build's peak 1,609/1,627 -> 1,421/1,424 MiB)
+_FLUSH_BYTES = 4 << 20
 
 
 @lru_cache(maxsize=1)
@@ -73,6 +75,7 @@ class PickleCache:
             self._path.parent.mkdir(parents=True, exist_ok=True)
             self._db = sqlite3.connect(str(self._path), check_same_thread=False, timeout=2)
             self._db.execute("PRAGMA journal_mode=WAL")
+            self._db.execute("PRAGMA synchronous=NORMAL")  # a cache lost to a power cut only costs time
             self._db.execute(f"CREATE TABLE IF NOT EXISTS {self._table} (key TEXT PRIMARY KEY, data BLOB NOT NULL)")
             if self._written is None and self._db.execute(f"SELECT 1 FROM {self._table} LIMIT 1").fetchone() is None:
                 self._written = set()
