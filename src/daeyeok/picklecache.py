@@ -6,7 +6,7 @@ pages (:mod:`daeyeok.pagecache`) are expensive to compute and cheap to
 unpickle.  Keys hash everything the value depends on, daeyeok's own code
 included (:func:`code_fingerprint`), so an entry is never stale, only unused.
 Values are pickled and compressed (:mod:`daeyeok.compress`: HTML and token streams
-shrink six- to eightfold for little time) and written in batches of 32 MB, so a large
+shrink six- to eightfold for little time) and written in batches of 4 MB, so a large
 site's first build does not hold a second copy of itself in memory.  A cache
 that cannot be opened, read or written is skipped: it only ever costs time,
 never a result.
@@ -102,8 +102,9 @@ class PickleCache:
             return None
         if self._written is not None and key not in self._written:
             # the table was empty when opened (a cold build): only this process's own entries
-            # can be there, and asking SQLite for each of the others cost a 10,000-page
-            # build ~50,000 queries; another process's entries of meanwhile only cost time
+            # can be there, and asking SQLite for each of the others cost the 10,000-page
+            # build's main process 28,000 queries; another process's entries of meanwhile
+            # only cost time
             self.misses += 1
             return None
         with self._lock:

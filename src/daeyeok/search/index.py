@@ -80,8 +80,8 @@ def index_script(site_dir: Path, out_dir: Path, languages: Sequence[str], *, sid
     one language at a time holds half.  On a small site memory does not matter
     and the runs go side by side: the English run before the Korean one was the
     last step of cs231n's build (cold, 7 interleaved pairs twice: 1.547 → 1.482 s
-    and 1.597 → 1.512 s); the script fails when any run fails.  The runs give the same files as one run
-    over every language, apart from ``pagefind-entry.json``, which
+    and 1.597 → 1.512 s); the script fails when any run fails.  The runs give
+    the same files as one run over every language, apart from ``pagefind-entry.json``, which
     :func:`_read_bundle` merges.  Pagefind's command line exits only when every
     bundle file is written (its asyncio API answered "written" while files were
     still being flushed, and under load the build read an empty entry file).
@@ -98,6 +98,12 @@ def index_script(site_dir: Path, out_dir: Path, languages: Sequence[str], *, sid
     else:
         indexing = " && ".join(shlex.join(run) for run in runs) or "true"
     return f"{{ {indexing}; }}; status=$?; rm -rf -- {shlex.quote(str(site_dir))}; exit $status"
+
+
+def _script_for(tmp: Path, languages: Sequence[str], documents: int) -> str:
+    """:func:`index_script` for a run's temporary directory (documents in ``site/``, bundles to
+    ``bundle/``), side by side when there are few documents."""
+    return index_script(tmp / "site", tmp / "bundle", languages, side_by_side=documents < SIDE_BY_SIDE_MAX)
 
 
 def _start(script: str) -> subprocess.Popen[str]:
@@ -172,7 +178,7 @@ class PagefindRun:
         tmp = self._make_tmp()
         try:
             self._languages = _write_documents(documents, tmp / "site")
-            self._proc = _start(index_script(tmp / "site", tmp / "bundle", self._languages, side_by_side=len(documents) < SIDE_BY_SIDE_MAX))
+            self._proc = _start(_script_for(tmp, self._languages, len(documents)))
         except BaseException:
             self.close()
             raise
@@ -206,7 +212,7 @@ class PagefindRun:
                 docs = documents()
                 languages = _write_documents(docs, tmp / "site")
                 (tmp / "count").write_text(f"{len(docs)} {' '.join(languages)}", encoding="utf-8")
-                script = index_script(tmp / "site", tmp / "bundle", languages, side_by_side=len(docs) < SIDE_BY_SIDE_MAX)
+                script = _script_for(tmp, languages, len(docs))
             except BaseException as exc:
                 _leave(f"search documents failed: {type(exc).__name__}: {exc}")
             if not docs:
